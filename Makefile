@@ -1,0 +1,52 @@
+# GAN Lab. `make help` lists the targets. Every target creates .venv and installs what it needs first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export PATH := $(abspath $(BIN)):$(PATH)
+# one torch thread per process on shared CI machines avoids oversubscription (see README)
+export MPLBACKEND := Agg
+
+.DEFAULT_GOAL := help
+.PHONY: help venv test test-slow book lessons grade bench lint format clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt
+	$(BIN)/python -m pip install --quiet --no-deps -e .
+	touch $(STAMP)
+
+venv: $(STAMP) ## create .venv and install requirements.txt and gan_lab into it
+
+test: $(STAMP) ## run the default test suite (CPU, under 20 minutes on 2 cores)
+	$(BIN)/python -m pytest -q
+
+test-slow: $(STAMP) ## run the slow tests (book build in headless Chromium, nbgrader round trip)
+	$(BIN)/python -m pytest -q -m slow
+
+book: $(STAMP) ## build the web book into _build/html (chapters executed, cached)
+	$(BIN)/jupyter-book build . -W -n --keep-going
+
+lessons: $(STAMP) ## regenerate lessons/ (student notebooks) from solutions/ with nbgrader
+	$(BIN)/python -m gan_lab.grading generate
+
+grade: $(STAMP) ## autograde submitted/*, write feedback HTML and grades.csv
+	$(BIN)/python -m gan_lab.grading grade
+
+bench: $(STAMP) ## speed/memory benchmarks (ratios against a baseline measured in the same run)
+	$(BIN)/python benchmarks/run.py
+
+lint: $(STAMP) ## ruff lint and format check
+	$(BIN)/ruff check gan_lab tests scripts benchmarks
+	$(BIN)/ruff format --check gan_lab tests scripts benchmarks
+
+format: $(STAMP) ## ruff format and fix
+	$(BIN)/ruff format gan_lab tests scripts benchmarks
+	$(BIN)/ruff check --fix gan_lab tests scripts benchmarks
+
+clean: ## remove build outputs (keeps .venv)
+	rm -rf _build runs .pytest_cache

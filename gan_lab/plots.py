@@ -1,0 +1,68 @@
+"""Figures: sample grids and loss curves, written atomically so an interrupted run never leaves a
+truncated PNG. Matplotlib uses the non-interactive Agg backend (no display needed)."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import torch  # noqa: E402
+from PIL import Image  # noqa: E402
+from torchvision.utils import make_grid  # noqa: E402
+
+from gan_lab.runtime import atomic_write  # noqa: E402
+
+
+def to_unit(images: torch.Tensor) -> torch.Tensor:
+    """Map generator output in [-1, 1] to [0, 1] (the range image files and metrics expect)."""
+    return ((images.detach().float() + 1.0) / 2.0).clamp(0.0, 1.0)
+
+
+def grid_image(images: torch.Tensor, nrow: int | None = None, padding: int = 2) -> Image.Image:
+    """A (N, C, H, W) batch in [-1, 1] as one PIL image, ``nrow`` images per row (default: square)."""
+    nrow = nrow or max(1, math.ceil(math.sqrt(images.shape[0])))
+    grid = make_grid(to_unit(images).cpu(), nrow=nrow, padding=padding, pad_value=1.0)  # (3, H', W')
+    array = (grid.permute(1, 2, 0).numpy() * 255.0).round().astype("uint8")
+    return Image.fromarray(array)
+
+
+def save_grid(images: torch.Tensor, path: str | Path, nrow: int | None = None) -> Path:
+    """Save a batch in [-1, 1] as a grid PNG at ``path`` (atomically)."""
+    image = grid_image(images, nrow)
+    atomic_write(path, lambda tmp: image.save(tmp, format="PNG"))
+    return Path(path)
+
+
+def plot_losses(rows: Sequence[dict[str, float]], path: str | Path, steps_per_epoch: int | None = None) -> Path:
+    """Two panels from the per-step rows of ``losses.csv``: the losses, and D(x), D(G(z)).
+
+    Raw per-step values are drawn faint with a moving average on top: GAN losses are noisy by nature.
+    """
+    steps = [r["step"] for r in rows]
+    fig, (ax_loss, ax_prob) = plt.subplots(1, 2, figsize=(11, 3.8))
+    window = max(1, len(rows) // 50)
+    for ax, keys in ((ax_loss, ("loss_d", "loss_g")), (ax_prob, ("d_real", "d_fake"))):
+        for key, color in zip(keys, ("tab:blue", "tab:orange")):
+            values = torch.tensor([r[key] for r in rows], dtype=torch.float64)
+            ax.plot(steps, values, color=color, alpha=0.25, linewidth=0.8)
+            if len(values) >= window > 1:
+                smooth = values.unfold(0, window, 1).mean(1)
+                ax.plot(steps[window - 1 :], smooth, color=color, label=f"{key} (mean of {window})")
+            else:
+                ax.plot(steps, values, color=color, label=key)
+        ax.set_xlabel("step")
+        ax.legend(loc="best", fontsize=8)
+        ax.grid(alpha=0.3)
+    ax_loss.set_title("losses")
+    ax_prob.set_title("mean D(x) and D(G(z))")
+    ax_prob.set_ylim(0, 1)
+    ax_prob.axhline(0.5, color="gray", linestyle=":", linewidth=1)
+    fig.tight_layout()
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
+    plt.close(fig)
+    return Path(path)

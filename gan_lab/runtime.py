@@ -1,0 +1,64 @@
+"""Run-time plumbing shared by every command: errors, device choice, seeding, atomic writes.
+
+Nothing here touches a GPU at import time; the device is chosen when a command runs.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+import torch
+
+
+class GanLabError(Exception):
+    """A user-facing error: the command line prints its message on one line and exits with status 2."""
+
+
+def pick_device(name: str = "auto") -> torch.device:
+    """Resolve ``auto`` to cuda, then mps, then cpu; check that an explicit choice is available."""
+    if name == "auto":
+        if torch.cuda.is_available():
+            return torch.device("cuda")
+        mps = getattr(torch.backends, "mps", None)
+        if mps is not None and mps.is_available():
+            return torch.device("mps")
+        return torch.device("cpu")
+    try:
+        device = torch.device(name)
+    except RuntimeError as err:
+        raise GanLabError(f"unknown device {name!r}: expected auto, cpu, cuda, cuda:N or mps") from err
+    if device.type == "cuda" and not torch.cuda.is_available():
+        raise GanLabError("--device cuda was asked for but no CUDA GPU is visible; use --device auto or cpu")
+    if device.type == "mps" and not torch.backends.mps.is_available():
+        raise GanLabError("--device mps was asked for but MPS is not available; use --device auto or cpu")
+    return device
+
+
+def seed_everything(seed: int) -> None:
+    """Seed Python, NumPy and torch (all devices) so a CPU run is repeatable bit for bit."""
+    random.seed(seed)
+    np.random.seed(seed)
+    torch.manual_seed(seed)
+
+
+def atomic_write(path: str | Path, write: Callable[[str], None]) -> None:
+    """Call ``write(tmp_path)`` then rename onto ``path``: a crash never leaves a half-written file."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        write(tmp)
+        os.replace(tmp, path)  # atomic on POSIX and Windows when on the same file system
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def atomic_write_text(path: str | Path, text: str) -> None:
+    atomic_write(path, lambda tmp: Path(tmp).write_text(text))
