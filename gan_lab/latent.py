@@ -1,0 +1,88 @@
+r"""Walking the latent space: linear and spherical interpolation, and attribute vectors.
+
+References:
+- Shoemake 1985, "Animating Rotation with Quaternion Curves" (spherical linear interpolation, slerp).
+- White 2016, "Sampling Generative Networks" (slerp for GAN latent vectors; attribute vectors).
+- Radford et al. 2015, "Unsupervised Representation Learning with DCGANs", section 6 (walking the
+  latent space; vector arithmetic on averaged latent vectors).
+
+Why slerp: for $z \sim \mathcal{N}(0, I_d)$ the norm $\|z\|$ concentrates around $\sqrt{d}$, and two
+independent draws are almost orthogonal. The straight line between them passes through points of
+norm about $\sqrt{d/2}$ at its middle, a region the generator almost never saw in training; the
+great-circle arc keeps the norm between the two end norms.
+"""
+
+from __future__ import annotations
+
+import torch
+
+__all__ = ["attribute_vector", "interpolate", "lerp", "slerp"]
+
+
+def _as_steps(t: torch.Tensor | float | list[float], like: torch.Tensor) -> torch.Tensor:
+    return torch.as_tensor(t, dtype=like.dtype, device=like.device).reshape(-1, 1)  # (T, 1)
+
+
+def lerp(z0: torch.Tensor, z1: torch.Tensor, t: torch.Tensor | float | list[float]) -> torch.Tensor:
+    r"""Linear interpolation, one row per value of ``t``: shape (T, d) for ``z0``, ``z1`` of shape (d,).
+
+    $$\mathrm{lerp}(z_0, z_1; t) = (1 - t)\, z_0 + t\, z_1$$
+    """
+    t = _as_steps(t, z0)
+    return (1.0 - t) * z0 + t * z1
+
+
+def slerp(z0: torch.Tensor, z1: torch.Tensor, t: torch.Tensor | float | list[float], eps: float = 1e-6) -> torch.Tensor:
+    r"""Spherical linear interpolation (Shoemake 1985), shape (T, d) for ``z0``, ``z1`` of shape (d,).
+
+    With $\Omega$ the angle between the two vectors, $\cos \Omega = \frac{z_0 \cdot z_1}{\|z_0\| \|z_1\|}$:
+
+    $$\mathrm{slerp}(z_0, z_1; t) = \frac{\sin\big((1 - t)\,\Omega\big)}{\sin \Omega}\, z_0
+    + \frac{\sin(t\, \Omega)}{\sin \Omega}\, z_1$$
+
+    For unit vectors the result stays on the unit sphere and makes the angle $t\,\Omega$ with $z_0$.
+    When $\sin \Omega < $ ``eps`` (nearly parallel vectors) it falls back to :func:`lerp`, its limit;
+    exactly opposite vectors have no unique arc and raise ``ValueError``.
+    """
+    t = _as_steps(t, z0)
+    cos = torch.dot(z0, z1) / (z0.norm() * z1.norm())
+    omega = torch.arccos(cos.clamp(-1.0, 1.0))
+    sin = torch.sin(omega)
+    if sin < eps:
+        if cos < 0:
+            raise ValueError("slerp between opposite vectors is undefined: the great circle is not unique")
+        return lerp(z0, z1, t)
+    return (torch.sin((1.0 - t) * omega) / sin) * z0 + (torch.sin(t * omega) / sin) * z1
+
+
+def interpolate(z0: torch.Tensor, z1: torch.Tensor, steps: int, method: str = "slerp") -> torch.Tensor:
+    """``steps`` latent vectors from ``z0`` to ``z1`` inclusive, shape (steps, d); ``method``: slerp or lerp."""
+    if steps < 2:
+        raise ValueError(f"steps must be at least 2 (the two ends), got {steps}")
+    t = torch.linspace(0.0, 1.0, steps, dtype=z0.dtype, device=z0.device)
+    if method == "slerp":
+        return slerp(z0, z1, t)
+    if method == "lerp":
+        return lerp(z0, z1, t)
+    raise ValueError(f"unknown method {method!r}: expected 'slerp' or 'lerp'")
+
+
+def attribute_vector(z: torch.Tensor, scores: torch.Tensor, k: int) -> torch.Tensor:
+    r"""Mean latent vector of the ``k`` highest-scoring samples minus that of the ``k`` lowest.
+
+    For latent vectors $z_i$ (rows of ``z``, shape (N, d)) sorted by a score $s_i$ of the image
+    $G(z_i)$ (e.g. its amount of ink), with $H$ the top ``k`` and $L$ the bottom ``k``:
+
+    $$a = \frac{1}{k} \sum_{i \in H} z_i - \frac{1}{k} \sum_{i \in L} z_i$$
+
+    Adding a multiple of $a$ to a new $z$ moves $G(z)$ towards more of the attribute (White 2016;
+    Radford et al. 2015 average three exemplars per concept before doing the arithmetic).
+    """
+    if z.ndim != 2 or scores.shape != (z.shape[0],):
+        raise ValueError(
+            f"expected z of shape (N, d) and scores of shape (N,), got {tuple(z.shape)} and {tuple(scores.shape)}"
+        )
+    if not 1 <= k <= z.shape[0] // 2:
+        raise ValueError(f"k must be between 1 and N // 2 = {z.shape[0] // 2}, got {k}")
+    order = torch.argsort(scores)
+    return z[order[-k:]].mean(0) - z[order[:k]].mean(0)
