@@ -62,11 +62,14 @@ def run_sample(cfg: SampleConfig) -> None:
 
 
 def _commands() -> dict[str, tuple[type, Callable, str]]:
+    from gan_lab.evaluate import EvaluateConfig, TrainClassifierConfig, run_evaluate, run_train_classifier
     from gan_lab.train import TrainConfig
 
     return {
         "train": (TrainConfig, run_train, "train a GAN (mlp, conv64 or dcgan)"),
         "sample": (SampleConfig, run_sample, "draw a grid of samples from a checkpoint"),
+        "evaluate": (EvaluateConfig, run_evaluate, "FID, KID, Inception Score, precision/recall, mode coverage"),
+        "train-classifier": (TrainClassifierConfig, run_train_classifier, "train the MNIST classifier the metrics use"),
     }
 
 
@@ -83,9 +86,16 @@ def _add_fields(parser: argparse.ArgumentParser, config_cls: type) -> None:
             parser.add_argument(flag, type=kind, default=default, choices=f.metadata.get("choices"), help=help_text)
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a malformed command line gets one line on stderr (not the whole usage) and exit 2."""
+
+    def error(self, message: str) -> typing.NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="gan-lab", description="GAN Lab: train, sample and evaluate GANs on MNIST.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser = _Parser(prog="gan-lab", description="GAN Lab: train, sample and evaluate GANs on MNIST.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
     for name, (config_cls, _, help_text) in _commands().items():
         p = sub.add_parser(name, help=help_text, description=(config_cls.__doc__ or help_text).strip())
         _add_fields(p, config_cls)

@@ -19,9 +19,7 @@ import torch.nn.functional as F
 GENERATOR_LOSSES = ("non-saturating", "saturating")
 
 
-def discriminator_loss(
-    logits_real: torch.Tensor, logits_fake: torch.Tensor, real_label: float = 1.0
-) -> torch.Tensor:
+def discriminator_loss(logits_real: torch.Tensor, logits_fake: torch.Tensor, real_label: float = 1.0) -> torch.Tensor:
     r"""Binary cross-entropy of the discriminator, real images labelled ``real_label``, fakes 0.
 
     $$\mathcal{L}_D = -\frac{1}{N}\sum_i \Big[y \log \sigma(\ell^{real}_i) + (1-y)\log(1-\sigma(\ell^{real}_i))\Big]

@@ -13,7 +13,6 @@ matplotlib.use("Agg")
 import matplotlib.pyplot as plt  # noqa: E402
 import torch  # noqa: E402
 from PIL import Image  # noqa: E402
-from torchvision.utils import make_grid  # noqa: E402
 
 from gan_lab.runtime import atomic_write  # noqa: E402
 
@@ -23,12 +22,27 @@ def to_unit(images: torch.Tensor) -> torch.Tensor:
     return ((images.detach().float() + 1.0) / 2.0).clamp(0.0, 1.0)
 
 
+def make_grid(images: torch.Tensor, nrow: int | None = None, padding: int = 2) -> torch.Tensor:
+    """Tile a (N, C, H, W) batch in [0, 1] into one (C, H', W') image on a white background.
+
+    Written here rather than imported from torchvision.utils, whose import pulls in every torchvision
+    model and costs about two seconds per command.
+    """
+    n, c, h, w = images.shape
+    nrow = nrow or max(1, math.ceil(math.sqrt(n)))
+    rows = math.ceil(n / nrow)
+    grid = images.new_ones(c, rows * (h + padding) + padding, nrow * (w + padding) + padding)
+    for i in range(n):
+        top, left = padding + (i // nrow) * (h + padding), padding + (i % nrow) * (w + padding)
+        grid[:, top : top + h, left : left + w] = images[i]
+    return grid
+
+
 def grid_image(images: torch.Tensor, nrow: int | None = None, padding: int = 2) -> Image.Image:
     """A (N, C, H, W) batch in [-1, 1] as one PIL image, ``nrow`` images per row (default: square)."""
-    nrow = nrow or max(1, math.ceil(math.sqrt(images.shape[0])))
-    grid = make_grid(to_unit(images).cpu(), nrow=nrow, padding=padding, pad_value=1.0)  # (3, H', W')
-    array = (grid.permute(1, 2, 0).numpy() * 255.0).round().astype("uint8")
-    return Image.fromarray(array)
+    grid = make_grid(to_unit(images).cpu(), nrow, padding)  # (C, H', W') in [0, 1]
+    array = (grid.permute(1, 2, 0).numpy() * 255.0).round().astype("uint8")  # (H', W', C)
+    return Image.fromarray(array[..., 0] if array.shape[-1] == 1 else array)
 
 
 def save_grid(images: torch.Tensor, path: str | Path, nrow: int | None = None) -> Path:

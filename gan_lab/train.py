@@ -34,7 +34,9 @@ class TrainConfig:
     """Everything a training run depends on; saved in config.json and in every checkpoint."""
 
     model: str = field(default="mlp", metadata={"help": "architecture", "choices": MODELS})
-    dataset: str = field(default="auto", metadata={"help": "auto: full MNIST if available, else the shipped sample", "choices": DATASETS})
+    dataset: str = field(
+        default="auto", metadata={"help": "auto: full MNIST if available, else the shipped sample", "choices": DATASETS}
+    )
     data_dir: str = field(default=str(DEFAULT_DATA_DIR), metadata={"help": "where full MNIST is cached/downloaded"})
     max_samples: int = field(default=0, metadata={"help": "keep only the first N training images (0: all)"})
     epochs: int = field(default=5, metadata={"help": "number of passes over the training images"})
@@ -167,11 +169,20 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
     state = None
     if cfg.resume:
         state = load_checkpoint(ckpt_path)
-        saved = TrainConfig(**{f.name: state["config"][f.name] for f in fields(TrainConfig) if f.name in state["config"]})
+        saved = TrainConfig(
+            **{f.name: state["config"][f.name] for f in fields(TrainConfig) if f.name in state["config"]}
+        )
         # the run's identity comes from the checkpoint; only these may change when continuing
-        cfg = TrainConfig(**{**asdict(saved), **{k: getattr(cfg, k) for k in ("epochs", "device", "tensorboard", "num_threads", "resume")}})
+        cfg = TrainConfig(
+            **{
+                **asdict(saved),
+                **{k: getattr(cfg, k) for k in ("epochs", "device", "tensorboard", "num_threads", "resume")},
+            }
+        )
     elif ckpt_path.exists():
-        raise GanLabError(f"{out} already holds a run ({ckpt_path}); pass --resume to continue it or choose another --out")
+        raise GanLabError(
+            f"{out} already holds a run ({ckpt_path}); pass --resume to continue it or choose another --out"
+        )
     if cfg.num_threads:
         torch.set_num_threads(cfg.num_threads)
     device = pick_device(cfg.device)
@@ -207,9 +218,16 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
 
     steps_per_epoch = len(data) // cfg.batch_size
     if steps_per_epoch == 0:
-        raise GanLabError(f"the dataset has {len(data)} images, fewer than one batch of {cfg.batch_size}; lower --batch-size")
+        raise GanLabError(
+            f"the dataset has {len(data)} images, fewer than one batch of {cfg.batch_size}; lower --batch-size"
+        )
     seconds: list[float] = []
-    bar = tqdm(total=cfg.epochs * steps_per_epoch, initial=start_epoch * steps_per_epoch, disable=not progress or None, unit="step")
+    bar = tqdm(
+        total=cfg.epochs * steps_per_epoch,
+        initial=start_epoch * steps_per_epoch,
+        disable=not progress or None,
+        unit="step",
+    )
     for epoch in range(start_epoch + 1, cfg.epochs + 1):
         t0 = time.perf_counter()
         generator.train()
@@ -225,14 +243,19 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
             bar.update(1)
         epoch_stats = stats.cpu()  # the one host sync of the epoch
         first_step = (epoch - 1) * steps_per_epoch
-        new_rows = [{"epoch": epoch, "step": first_step + i + 1, **dict(zip(STAT_KEYS, s.tolist()))} for i, s in enumerate(epoch_stats)]
+        new_rows = [
+            {"epoch": epoch, "step": first_step + i + 1, **dict(zip(STAT_KEYS, s.tolist()))}
+            for i, s in enumerate(epoch_stats)
+        ]
         rows += new_rows
         generator.eval()
         with torch.no_grad():
             save_grid(generator(fixed_z), out / "samples" / f"epoch_{epoch:03d}.png")
         _write_rows(rows, out / "losses.csv")
         plot_losses(rows, out / "losses.png")
-        save_checkpoint(_state(cfg, epoch, channels, generator, discriminator, opt_g, opt_d, batch_rng, fixed_z, device), ckpt_path)
+        save_checkpoint(
+            _state(cfg, epoch, channels, generator, discriminator, opt_g, opt_d, batch_rng, fixed_z, device), ckpt_path
+        )
         seconds.append(time.perf_counter() - t0)
         means = epoch_stats.mean(0).tolist()
         line = "  ".join(f"{k} {v:.3f}" for k, v in zip(STAT_KEYS, means))

@@ -126,7 +126,9 @@ def load_dataset(
             description = f"full MNIST from {data_dir}"
         except GanLabError as err:
             images, labels = load_sample_uint8(split)
-            description = f"MNIST sample shipped with gan_lab ({split} split), because full MNIST was unavailable: {err}"
+            description = (
+                f"MNIST sample shipped with gan_lab ({split} split), because full MNIST was unavailable: {err}"
+            )
     else:
         images, labels = _full_uint8(name, data_dir, split, allow_download=True)
         description = f"full {name} from {data_dir}"

@@ -1,0 +1,158 @@
+"""The real command line: a one-epoch smoke run of every model, sampling, --help, and bad input."""
+
+from __future__ import annotations
+
+import csv
+import json
+from dataclasses import fields
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from gan_lab.cli import SampleConfig
+from gan_lab.train import STAT_KEYS, TrainConfig
+from tests.conftest import run_cli
+
+SMOKE = (
+    "--dataset",
+    "sample",
+    "--max-samples",
+    "256",
+    "--epochs",
+    "1",
+    "--batch-size",
+    "64",
+    "--num-threads",
+    "1",
+    "--device",
+    "cpu",
+)
+
+
+@pytest.mark.parametrize(("model", "size"), [("mlp", 28), ("conv64", 64), ("dcgan", 64)])
+def test_one_epoch_smoke_run(model: str, size: int, tmp_path: Path) -> None:
+    out = tmp_path / model
+    result = run_cli("train", "--model", model, *SMOKE, "--n-fixed", "16", "--out", str(out))
+    assert result.returncode == 0, result.stderr
+    assert "data: MNIST sample shipped with gan_lab (train split): 256 images" in result.stdout
+    assert json.loads((out / "config.json").read_text())["model"] == model
+    assert (out / "checkpoint.pt").is_file() and (out / "losses.png").is_file()
+    grid = Image.open(out / "samples" / "epoch_001.png")
+    assert grid.size == (4 * (size + 2) + 2,) * 2  # 16 images, 4 per row, 2-pixel padding
+    rows = list(csv.DictReader((out / "losses.csv").open()))
+    assert len(rows) == 4 and list(rows[0]) == ["epoch", "step", *STAT_KEYS]  # 256 / 64 steps
+    assert all(np.isfinite(float(r[k])) for r in rows for k in STAT_KEYS)
+    assert all(0 <= float(r["d_real"]) <= 1 for r in rows)
+
+
+def test_sample_command_writes_grid_and_npz(tiny_run: Path, tmp_path: Path) -> None:
+    grid, npz = tmp_path / "grid.png", tmp_path / "images.npz"
+    result = run_cli(
+        "sample",
+        "--checkpoint",
+        str(tiny_run / "checkpoint.pt"),
+        "--n",
+        "10",
+        "--out",
+        str(grid),
+        "--npz",
+        str(npz),
+        "--seed",
+        "3",
+    )
+    assert result.returncode == 0, result.stderr
+    assert Image.open(grid).size == (4 * 30 + 2, 3 * 30 + 2)
+    images = np.load(npz)["images"]
+    assert images.shape == (10, 1, 28, 28) and images.dtype == np.float32
+    assert images.min() >= 0 and images.max() <= 1
+    again = tmp_path / "again.npz"
+    run_cli(
+        "sample",
+        "--checkpoint",
+        str(tiny_run / "checkpoint.pt"),
+        "--n",
+        "10",
+        "--out",
+        str(grid),
+        "--npz",
+        str(again),
+        "--seed",
+        "3",
+    )
+    assert np.array_equal(np.load(again)["images"], images), "same seed, same images"
+
+
+@pytest.mark.parametrize(("command", "config"), [("train", TrainConfig), ("sample", SampleConfig)])
+def test_help_lists_every_field(command: str, config: type) -> None:
+    result = run_cli(command, "--help")
+    assert result.returncode == 0
+    for f in fields(config):
+        assert "--" + f.name.replace("_", "-") in result.stdout
+    assert "(default:" in result.stdout
+
+
+def test_tensorboard_logging(tmp_path: Path) -> None:
+    out = tmp_path / "tb"
+    result = run_cli("train", "--model", "mlp", *SMOKE, "--out", str(out), "--tensorboard")
+    assert result.returncode == 0, result.stderr
+    assert any((out / "tensorboard").glob("events.out.tfevents.*"))
+
+
+def bad(*args: str) -> str:
+    result = run_cli(*args)
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    message = result.stderr.strip()
+    assert message and "\n" not in message and "Traceback" not in message, message
+    return message
+
+
+def test_bad_input_unknown_model() -> None:
+    assert "invalid choice: 'gpt'" in bad("train", "--model", "gpt")
+
+
+def test_bad_input_negative_epochs(tmp_path: Path) -> None:
+    assert "--epochs must be 0 or more, got -3" in bad("train", "--epochs", "-3", "--out", str(tmp_path / "x"))
+
+
+def test_bad_input_not_a_number() -> None:
+    assert "invalid int value: 'ten'" in bad("train", "--epochs", "ten")
+
+
+def test_bad_input_image_size_the_model_cannot_produce(tmp_path: Path) -> None:
+    assert "model conv64 produces 64x64 images, not 28x28" in bad(
+        "train", "--model", "conv64", "--image-size", "28", "--out", str(tmp_path)
+    )
+
+
+def test_bad_input_missing_checkpoint(tmp_path: Path) -> None:
+    assert "no checkpoint at" in bad("sample", "--checkpoint", str(tmp_path / "nope.pt"))
+    assert "--checkpoint is required" in bad("sample")
+
+
+def test_bad_input_corrupt_checkpoint(tiny_run: Path, tmp_path: Path) -> None:
+    broken = tmp_path / "checkpoint.pt"
+    broken.write_bytes((tiny_run / "checkpoint.pt").read_bytes()[:5000])  # a truncated copy
+    assert "not a readable gan_lab checkpoint" in bad("sample", "--checkpoint", str(broken))
+    junk = tmp_path / "junk.pt"
+    junk.write_text("hello")
+    assert "not a readable gan_lab checkpoint" in bad("sample", "--checkpoint", str(junk))
+
+
+def test_bad_input_resume_without_checkpoint(tmp_path: Path) -> None:
+    assert "no checkpoint at" in bad("train", "--resume", "--out", str(tmp_path / "empty"))
+
+
+def test_existing_run_is_never_overwritten(tiny_run: Path) -> None:
+    before = (tiny_run / "checkpoint.pt").read_bytes()
+    assert "already holds a run" in bad("train", "--out", str(tiny_run), *SMOKE)
+    assert (tiny_run / "checkpoint.pt").read_bytes() == before
+
+
+def test_bad_input_cuda_without_gpu(tmp_path: Path) -> None:
+    import torch
+
+    if torch.cuda.is_available():
+        pytest.skip("a GPU is present: --device cuda is valid here")
+    assert "no CUDA GPU is visible" in bad("train", *SMOKE, "--device", "cuda", "--out", str(tmp_path / "x"))

@@ -1,0 +1,77 @@
+"""The D step and the G step: each updates only its own network."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+import torch
+
+from gan_lab.models import IMAGE_SIZES, build_models
+from gan_lab.train import d_step, g_step
+
+
+def setup(name: str, seed: int = 0):
+    torch.manual_seed(seed)
+    generator, discriminator = build_models(name)
+    opt_g = torch.optim.Adam(generator.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(discriminator.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    size = IMAGE_SIZES[name]
+    x_real = torch.rand(8, 1, size, size) * 2 - 1
+    x_fake = generator(torch.randn(8, 100))
+    return generator, discriminator, opt_g, opt_d, x_real, x_fake
+
+
+def snapshot(module: torch.nn.Module) -> dict[str, torch.Tensor]:
+    return {k: v.detach().clone() for k, v in module.named_parameters()}
+
+
+def changed(before: dict[str, torch.Tensor], module: torch.nn.Module) -> bool:
+    return any(not torch.equal(before[k], v) for k, v in module.named_parameters())
+
+
+@pytest.mark.parametrize("name", ["mlp", "conv64", "dcgan"])
+def test_d_step_leaves_the_generator_alone(name: str) -> None:
+    generator, discriminator, _, opt_d, x_real, x_fake = setup(name)
+    g_before, d_before = snapshot(generator), snapshot(discriminator)
+    stats = d_step(discriminator, opt_d, x_real, x_fake)
+    assert all(p.grad is None for p in generator.parameters()), "the D step must detach the fake batch"
+    assert not changed(g_before, generator)
+    assert changed(d_before, discriminator)
+    assert set(stats) == {"loss_d", "d_real", "d_fake"} and all(
+        v.dim() == 0 and not v.requires_grad for v in stats.values()
+    )
+    assert 0 < stats["d_real"].item() < 1 and 0 < stats["d_fake"].item() < 1
+
+
+@pytest.mark.parametrize("name", ["mlp", "conv64", "dcgan"])
+def test_g_step_leaves_the_discriminator_alone(name: str) -> None:
+    generator, discriminator, opt_g, opt_d, x_real, x_fake = setup(name)
+    d_step(discriminator, opt_d, x_real, x_fake)  # gives D gradients and optimizer state to protect
+    d_before, g_before = snapshot(discriminator), snapshot(generator)
+    d_grads = {k: p.grad.clone() for k, p in discriminator.named_parameters()}
+    opt_d_state = copy.deepcopy(opt_d.state_dict())
+    stats = g_step(discriminator, opt_g, x_fake)
+    assert not changed(d_before, discriminator)
+    assert all(torch.equal(d_grads[k], p.grad) for k, p in discriminator.named_parameters()), "D's gradients changed"
+    after = opt_d.state_dict()
+    for key, state in opt_d_state["state"].items():
+        assert all(torch.equal(state[s], after["state"][key][s]) for s in ("exp_avg", "exp_avg_sq", "step"))
+    assert all(p.requires_grad for p in discriminator.parameters()), "D must be unfrozen after the G step"
+    assert changed(g_before, generator)
+    assert stats["loss_g"].dim() == 0 and not stats["loss_g"].requires_grad
+
+
+def test_g_step_restores_frozen_flags() -> None:
+    generator, discriminator, opt_g, _, _, x_fake = setup("mlp")
+    first = next(discriminator.parameters())
+    first.requires_grad_(False)
+    g_step(discriminator, opt_g, x_fake)
+    assert not first.requires_grad and all(p.requires_grad for p in list(discriminator.parameters())[1:])
+
+
+def test_saturating_loss_is_selectable() -> None:
+    _, discriminator, opt_g, _, _, x_fake = setup("mlp")
+    logits = discriminator(x_fake).detach()
+    expected = torch.log1p(-torch.sigmoid(logits)).mean()
+    assert torch.allclose(g_step(discriminator, opt_g, x_fake, loss="saturating")["loss_g"], expected, atol=1e-5)
