@@ -1,0 +1,131 @@
+"""Evaluation figures: D(x) and D(G(z)) histograms over training, nearest real neighbours, training GIF.
+
+References:
+- Goodfellow et al. 2014, section 4: at the equilibrium of the game $D(x) = 1/2$ everywhere, so the two
+  histograms should drift towards each other and towards 0.5 as training goes well.
+- Theis, van den Oord & Bethge 2016, "A note on the evaluation of generative models": nearest
+  neighbours in pixel space are the usual check that samples are not copies of training images.
+
+Images come in as (N, 1, H, W) in [-1, 1]; figures are written atomically (``gan_lab.runtime``).
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Sequence
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import torch  # noqa: E402
+from PIL import Image, ImageDraw  # noqa: E402
+
+from gan_lab.checkpoint import load_checkpoint  # noqa: E402
+from gan_lab.models import build_models  # noqa: E402
+from gan_lab.plots import grid_image  # noqa: E402
+from gan_lab.runtime import GanLabError, atomic_write  # noqa: E402
+
+
+@torch.no_grad()
+def discriminator_outputs(
+    checkpoint: str | Path, x_real: torch.Tensor, n: int = 1000, seed: int = 0
+) -> tuple[int, torch.Tensor, torch.Tensor]:
+    """Read a checkpoint's discriminator and generator; return (epoch, D(x) (n,), D(G(z)) (n,)).
+
+    Both networks run in eval mode (dropout off, BatchNorm on its running statistics), so the values
+    describe the networks as saved, not one noisy training batch. ``x_real``: (M, 1, H, W) in [-1, 1].
+    """
+    state = load_checkpoint(checkpoint)
+    cfg = state["config"]
+    generator, discriminator = build_models(cfg["model"], cfg["latent_dim"], int(state["channels"]))
+    generator.load_state_dict(state["generator"])
+    discriminator.load_state_dict(state["discriminator"])
+    generator.eval(), discriminator.eval()
+    rng = torch.Generator().manual_seed(seed)
+    z = torch.randn(n, cfg["latent_dim"], generator=rng)  # (n, latent_dim)
+    x_real = x_real[torch.randperm(x_real.shape[0], generator=rng)[:n]]
+    d_real = torch.sigmoid(discriminator(x_real)).flatten()  # (n,) D(x)
+    d_fake = torch.sigmoid(discriminator(generator(z))).flatten()  # (n,) D(G(z))
+    return int(state["epoch"]), d_real, d_fake
+
+
+def plot_d_histograms(outputs: Sequence[tuple[int, torch.Tensor, torch.Tensor]], path: str | Path) -> Path:
+    """One panel per checkpoint: histograms of D(x) on real digits and D(G(z)) on generated ones."""
+    if not outputs:
+        raise GanLabError("no checkpoints to draw discriminator histograms from")
+    cols = len(outputs)
+    fig, axes = plt.subplots(1, cols, figsize=(2.3 * cols, 2.4), sharey=True, squeeze=False)
+    bins = torch.linspace(0, 1, 26).tolist()
+    for ax, (epoch, d_real, d_fake) in zip(axes[0], outputs, strict=True):
+        ax.hist(d_real.numpy(), bins=bins, alpha=0.6, color="tab:blue", label="D(x), real")
+        ax.hist(d_fake.numpy(), bins=bins, alpha=0.6, color="tab:orange", label="D(G(z)), fake")
+        ax.axvline(0.5, color="gray", linestyle=":", linewidth=1)
+        ax.set_title(f"epoch {epoch}", fontsize=9)
+        ax.set_xlim(0, 1)
+        ax.set_xlabel("D output", fontsize=8)
+        ax.tick_params(labelsize=7)
+    axes[0][0].set_ylabel("images", fontsize=8)
+    axes[0][-1].legend(fontsize=7, loc="upper center")
+    fig.tight_layout()
+    atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
+    plt.close(fig)
+    return Path(path)
+
+
+def nearest_neighbours(
+    queries: torch.Tensor, pool: torch.Tensor, chunk: int = 1024
+) -> tuple[torch.Tensor, torch.Tensor]:
+    """Pixel-space L2 nearest neighbour in ``pool`` (M, C, H, W) of each query (N, C, H, W): (distances, indices)."""
+    q, p = queries.flatten(1).float(), pool.flatten(1).float()  # (N, CHW), (M, CHW)
+    dist, idx = [], []
+    for start in range(0, q.shape[0], chunk):
+        d = torch.cdist(q[start : start + chunk], p)  # (chunk, M)
+        best = d.min(1)
+        dist.append(best.values)
+        idx.append(best.indices)
+    return torch.cat(dist), torch.cat(idx)
+
+
+def save_nearest_neighbour_grid(fakes: torch.Tensor, train: torch.Tensor, path: str | Path, n: int = 8) -> Path:
+    """Rows of pairs: a generated digit (left) beside its nearest training digit in pixel space (right)."""
+    fakes = fakes[:n]
+    _, idx = nearest_neighbours(fakes, train)
+    pairs = torch.stack([fakes, train[idx]], 1).flatten(0, 1)  # (2n, C, H, W): fake, neighbour, fake, ...
+    image = grid_image(pairs, nrow=4)
+    atomic_write(path, lambda tmp: image.save(tmp, format="PNG"))
+    return Path(path)
+
+
+def save_training_gif(samples_dir: str | Path, path: str | Path, max_frames: int = 30, duration_ms: int = 250) -> Path:
+    """Animated GIF of the per-epoch grids ``samples/epoch_NNN.png`` that ``gan-lab train`` writes.
+
+    At most ``max_frames`` epochs, evenly spaced (first and last always in), each labelled with its
+    epoch; the last frame is held three times longer. Palette-quantised to keep the file small.
+    """
+    files = sorted(Path(samples_dir).glob("epoch_*.png"), key=lambda f: int(re.findall(r"\d+", f.stem)[-1]))
+    if not files:
+        raise GanLabError(
+            f"no epoch_*.png grids in {samples_dir}: expected the samples/ folder of a 'gan-lab train' run"
+        )
+    if len(files) > max_frames:
+        step = (len(files) - 1) / (max_frames - 1)
+        files = [files[round(i * step)] for i in range(max_frames)]
+    frames = []
+    for f in files:
+        img = Image.open(f).convert("RGB")
+        canvas = Image.new("RGB", (img.width, img.height + 14), "white")
+        canvas.paste(img, (0, 14))
+        ImageDraw.Draw(canvas).text((3, 1), f"epoch {int(re.findall(r'[0-9]+', f.stem)[-1])}", fill="black")
+        frames.append(canvas.quantize(colors=64))
+    durations = [duration_ms] * (len(frames) - 1) + [duration_ms * 4]
+
+    def write(tmp: str) -> None:
+        buf = io.BytesIO()
+        frames[0].save(buf, format="GIF", save_all=True, append_images=frames[1:], duration=durations, loop=0)
+        Path(tmp).write_bytes(buf.getvalue())
+
+    atomic_write(path, write)
+    return Path(path)

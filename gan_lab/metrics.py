@@ -1,0 +1,195 @@
+r"""Sample-quality metrics for GANs on MNIST, written from the papers.
+
+References:
+- Heusel et al. 2017, "GANs Trained by a Two Time-Scale Update Rule Converge to a Local Nash
+  Equilibrium" (Frechet Inception Distance, FID).
+- Binkowski et al. 2018, "Demystifying MMD GANs" (Kernel Inception Distance, KID: unbiased MMD with
+  the cubic polynomial kernel, averaged over subsets).
+- Salimans et al. 2016, "Improved Techniques for Training GANs", section 4 (Inception Score, IS).
+- Kynkaanniemi et al. 2019, "Improved Precision and Recall Metric for Assessing Generative Models"
+  (k-nearest-neighbour manifolds, k = 3).
+
+Inputs. Every function here takes classifier outputs, not images: ``features`` (N, D) from the
+penultimate layer of ``gan_lab.models.classifier.MNISTClassifier`` and ``logits`` (N, 10) from its last
+layer. That classifier expects (N, 1, 28, 28) images in [-1, 1]; ``gan_lab.evaluate.to_classifier_input``
+downsizes 64x64 images with antialiased bilinear interpolation first. Because the feature network is a
+digit classifier and not Inception-v3, the numbers are comparable with each other, within this course,
+and not with FIDs published for other feature networks.
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import torch
+
+
+def mean_and_covariance(features: torch.Tensor | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    r"""Mean $\mu$ (D,) and unbiased covariance $\Sigma$ (D, D) of features (N, D), in float64."""
+    x = torch.as_tensor(features).double().cpu().numpy()  # float64: FID subtracts nearly equal numbers
+    if x.ndim != 2 or x.shape[0] < 2:
+        raise ValueError(f"expected features of shape (N, D) with N >= 2, got {tuple(x.shape)}")
+    return x.mean(0), np.cov(x, rowvar=False)
+
+
+def _sqrtm_psd(a: np.ndarray) -> np.ndarray:
+    """Square root of a symmetric positive semi-definite matrix from its eigendecomposition."""
+    w, v = np.linalg.eigh((a + a.T) / 2)  # symmetrise: rounding makes a covariance slightly asymmetric
+    return (v * np.sqrt(np.clip(w, 0.0, None))) @ v.T
+
+
+def frechet_distance(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma2: np.ndarray) -> float:
+    r"""Frechet (2-Wasserstein) distance between the Gaussians $N(\mu_1, \Sigma_1)$ and $N(\mu_2, \Sigma_2)$.
+
+    $$d^2 = \lVert \mu_1 - \mu_2 \rVert_2^2 + \operatorname{tr}\Sigma_1 + \operatorname{tr}\Sigma_2
+    - 2 \operatorname{tr}\big(\Sigma_1 \Sigma_2\big)^{1/2}$$
+
+    The trace of the square root is computed without a general matrix square root:
+    $\Sigma_1\Sigma_2$ is similar to the symmetric $S = \Sigma_1^{1/2}\Sigma_2\Sigma_1^{1/2}$, so
+    $\operatorname{tr}(\Sigma_1\Sigma_2)^{1/2} = \sum_i \sqrt{\lambda_i(S)}$ with real eigenvalues
+    $\lambda_i(S) \ge 0$; no complex parts to discard, unlike ``scipy.linalg.sqrtm``.
+    """
+    mu1, mu2 = np.asarray(mu1, np.float64), np.asarray(mu2, np.float64)
+    sigma1, sigma2 = np.asarray(sigma1, np.float64), np.asarray(sigma2, np.float64)
+    root1 = _sqrtm_psd(sigma1)
+    s = root1 @ sigma2 @ root1  # (D, D), symmetric positive semi-definite
+    eig = np.linalg.eigvalsh((s + s.T) / 2)
+    tr_covmean = np.sqrt(np.clip(eig, 0.0, None)).sum()
+    diff = mu1 - mu2
+    return float(max(0.0, diff @ diff + np.trace(sigma1) + np.trace(sigma2) - 2.0 * tr_covmean))
+
+
+def fid_from_features(features1: torch.Tensor | np.ndarray, features2: torch.Tensor | np.ndarray) -> float:
+    """FID between two feature sets (N1, D) and (N2, D): the Frechet distance of their Gaussian fits."""
+    return frechet_distance(*mean_and_covariance(features1), *mean_and_covariance(features2))
+
+
+def polynomial_kernel(x: torch.Tensor, y: torch.Tensor, degree: int = 3, coef: float = 1.0) -> torch.Tensor:
+    r"""$k(x, y) = (x^\top y / D + c)^d$ for all pairs: (N, D), (M, D) -> (N, M). Binkowski et al.'s default."""
+    return (x @ y.T / x.shape[1] + coef) ** degree
+
+
+def mmd2_unbiased(x: torch.Tensor, y: torch.Tensor, degree: int = 3, coef: float = 1.0) -> float:
+    r"""Unbiased estimate of $\mathrm{MMD}^2$ between samples $x$ (m, D) and $y$ (n, D).
+
+    $$\widehat{\mathrm{MMD}}^2 = \frac{1}{m(m-1)}\sum_{i \ne j} k(x_i, x_j)
+    + \frac{1}{n(n-1)}\sum_{i \ne j} k(y_i, y_j) - \frac{2}{mn}\sum_{i, j} k(x_i, y_j)$$
+
+    Unbiased: its expectation is the true $\mathrm{MMD}^2$, so it can be slightly negative.
+    """
+    m, n = x.shape[0], y.shape[0]
+    k_xx, k_yy, k_xy = (
+        polynomial_kernel(x, x, degree, coef),
+        polynomial_kernel(y, y, degree, coef),
+        polynomial_kernel(x, y, degree, coef),
+    )
+    sum_xx = k_xx.sum() - k_xx.diagonal().sum()  # i != j: the diagonal terms k(x_i, x_i) are left out
+    sum_yy = k_yy.sum() - k_yy.diagonal().sum()
+    return float(sum_xx / (m * (m - 1)) + sum_yy / (n * (n - 1)) - 2.0 * k_xy.sum() / (m * n))
+
+
+def kid(
+    features1: torch.Tensor | np.ndarray,
+    features2: torch.Tensor | np.ndarray,
+    subsets: int = 100,
+    subset_size: int = 1000,
+    seed: int = 0,
+) -> tuple[float, float]:
+    """KID: mean and standard deviation of the unbiased MMD^2 over ``subsets`` random subsets.
+
+    Each subset draws ``min(subset_size, N1, N2)`` rows without replacement from each set (Binkowski
+    et al. average over subsets to bound the cost, O(subset_size^2) per subset).
+    """
+    x, y = torch.as_tensor(features1).double(), torch.as_tensor(features2).double()
+    size = min(subset_size, x.shape[0], y.shape[0])
+    if size < 2:
+        raise ValueError("KID needs at least 2 samples in each set")
+    rng = torch.Generator().manual_seed(seed)
+    values = []
+    for _ in range(subsets):
+        ix = torch.randperm(x.shape[0], generator=rng)[:size]
+        iy = torch.randperm(y.shape[0], generator=rng)[:size]
+        values.append(mmd2_unbiased(x[ix], y[iy]))
+    v = torch.tensor(values, dtype=torch.float64)
+    return float(v.mean()), float(v.std(unbiased=False)) if subsets > 1 else 0.0
+
+
+def inception_score(logits: torch.Tensor | np.ndarray, splits: int = 10) -> tuple[float, float]:
+    r"""Inception Score with a digit classifier: mean and standard deviation over ``splits`` splits.
+
+    $$\mathrm{IS} = \exp\Big(\mathbb{E}_x\, \mathrm{KL}\big(p(y \mid x)\,\Vert\,p(y)\big)\Big),
+    \qquad p(y) = \mathbb{E}_x\, p(y \mid x)$$
+
+    High when each image is classified confidently (low entropy of $p(y|x)$) and the classes are
+    balanced (high entropy of $p(y)$); it lies in $[1, K]$, so at most 10 on MNIST. It never looks at
+    real images: it cannot tell a perfect copy of one digit per class from genuine variety.
+    """
+    logits = torch.as_tensor(logits).double()
+    log_p = torch.log_softmax(logits, dim=1)  # (N, K): log p(y|x), stable for large logits
+    scores = []
+    for chunk in torch.tensor_split(log_p, splits):
+        log_py = torch.logsumexp(chunk, 0) - math.log(chunk.shape[0])  # (K,): log of the mean p(y|x)
+        kl = (chunk.exp() * (chunk - log_py)).sum(1)  # (n,): KL(p(y|x) || p(y)) per image
+        scores.append(float(kl.mean().exp()))
+    s = torch.tensor(scores, dtype=torch.float64)
+    return float(s.mean()), float(s.std(unbiased=False)) if splits > 1 else 0.0
+
+
+def _kth_nn_radii(x: torch.Tensor, k: int, chunk: int = 2048) -> torch.Tensor:
+    """Distance (N,) from each row of x (N, D) to its k-th nearest other row (the point itself excluded)."""
+    radii = []
+    for start in range(0, x.shape[0], chunk):
+        d = torch.cdist(x[start : start + chunk], x)  # (chunk, N)
+        # the k+1 smallest include the zero distance of a point to itself
+        radii.append(d.topk(k + 1, dim=1, largest=False).values[:, k])
+    return torch.cat(radii)
+
+
+def _inside_fraction(points: torch.Tensor, centres: torch.Tensor, radii: torch.Tensor, chunk: int = 2048) -> float:
+    """Fraction of ``points`` (M, D) inside at least one ball B(centres_j, radii_j)."""
+    inside = 0
+    for start in range(0, points.shape[0], chunk):
+        d = torch.cdist(points[start : start + chunk], centres)  # (chunk, N)
+        inside += (d <= radii.unsqueeze(0)).any(1).sum().item()
+    return inside / points.shape[0]
+
+
+def precision_recall(
+    real_features: torch.Tensor | np.ndarray, fake_features: torch.Tensor | np.ndarray, k: int = 3
+) -> tuple[float, float]:
+    r"""Improved precision and recall (Kynkaanniemi et al. 2019) with k-nearest-neighbour manifolds.
+
+    The manifold of a set $\Phi$ is the union of balls around its points, each with the radius of the
+    distance to that point's k-th nearest neighbour in $\Phi$:
+    $f(\phi, \Phi) = 1$ if $\lVert\phi - \phi'\rVert_2 \le \lVert\phi' - \mathrm{NN}_k(\phi', \Phi)\rVert_2$
+    for some $\phi' \in \Phi$. Then
+    $\mathrm{precision} = \frac{1}{|\Phi_g|}\sum_{\phi \in \Phi_g} f(\phi, \Phi_r)$ (fakes that land on
+    the real manifold: fidelity) and
+    $\mathrm{recall} = \frac{1}{|\Phi_r|}\sum_{\phi \in \Phi_r} f(\phi, \Phi_g)$ (reals that land on the
+    fake manifold: diversity). Returns ``(precision, recall)``, each in [0, 1].
+    """
+    real = torch.as_tensor(real_features).float()
+    fake = torch.as_tensor(fake_features).float()
+    if min(real.shape[0], fake.shape[0]) <= k:
+        raise ValueError(f"precision/recall with k={k} needs more than {k} samples in each set")
+    precision = _inside_fraction(fake, real, _kth_nn_radii(real, k))
+    recall = _inside_fraction(real, fake, _kth_nn_radii(fake, k))
+    return precision, recall
+
+
+def mode_coverage(labels: torch.Tensor | np.ndarray, num_classes: int = 10, min_share: float = 0.1) -> dict:
+    r"""Class histogram of generated digits (as the classifier labels them), classes covered, KL to uniform.
+
+    A class counts as covered when it receives at least ``min_share`` of its uniform share
+    ($0.1 \times N/K$, i.e. 1% of the samples on MNIST), so a handful of stray misclassified images
+    does not hide a collapsed mode. $\mathrm{KL}(\hat p \Vert u) = \sum_c \hat p_c \log(K \hat p_c)$ is
+    0 for a perfectly balanced generator and $\log K \approx 2.30$ when every image is the same class.
+    """
+    labels = torch.as_tensor(labels).long().flatten()
+    counts = torch.bincount(labels, minlength=num_classes).double()  # (K,)
+    p = counts / counts.sum()
+    nz = p > 0
+    kl = float((p[nz] * torch.log(p[nz] * num_classes)).sum())
+    covered = int((counts >= min_share * counts.sum() / num_classes).sum())
+    return {"histogram": [int(c) for c in counts], "classes_covered": covered, "kl_to_uniform": kl}
