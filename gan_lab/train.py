@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import time
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
@@ -57,6 +58,11 @@ class TrainConfig:
     out: str = field(default="", metadata={"help": "run directory (default: runs/<model>)"})
     resume: bool = field(default=False, metadata={"help": "continue the run in --out from its checkpoint"})
     tensorboard: bool = field(default=False, metadata={"help": "also log to <out>/tensorboard"})
+
+    @classmethod
+    def from_dict(cls, values: dict) -> TrainConfig:
+        """Rebuild a config saved by an earlier run (unknown keys from other versions are ignored)."""
+        return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
 
     def resolved(self) -> TrainConfig:
         """Fill model-dependent defaults and check every field; raise GanLabError on bad input."""
@@ -169,16 +175,9 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
     state = None
     if cfg.resume:
         state = load_checkpoint(ckpt_path)
-        saved = TrainConfig(
-            **{f.name: state["config"][f.name] for f in fields(TrainConfig) if f.name in state["config"]}
-        )
         # the run's identity comes from the checkpoint; only these may change when continuing
-        cfg = TrainConfig(
-            **{
-                **asdict(saved),
-                **{k: getattr(cfg, k) for k in ("epochs", "device", "tensorboard", "num_threads", "resume")},
-            }
-        )
+        changeable = {k: getattr(cfg, k) for k in ("epochs", "device", "tensorboard", "num_threads", "resume")}
+        cfg = TrainConfig.from_dict({**state["config"], **changeable})
     elif ckpt_path.exists():
         raise GanLabError(
             f"{out} already holds a run ({ckpt_path}); pass --resume to continue it or choose another --out"
@@ -254,7 +253,7 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
         _write_rows(rows, out / "losses.csv")
         plot_losses(rows, out / "losses.png")
         save_checkpoint(
-            _state(cfg, epoch, channels, generator, discriminator, opt_g, opt_d, batch_rng, fixed_z, device), ckpt_path
+            _state(cfg, epoch, channels, generator, discriminator, opt_g, opt_d, batch_rng, device), ckpt_path
         )
         seconds.append(time.perf_counter() - t0)
         means = epoch_stats.mean(0).tolist()
@@ -272,7 +271,7 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
     return TrainResult(out, generator, discriminator, rows, seconds, data.description)
 
 
-def _state(cfg, epoch, channels, generator, discriminator, opt_g, opt_d, batch_rng, fixed_z, device) -> dict:  # noqa: ANN001
+def _state(cfg, epoch, channels, generator, discriminator, opt_g, opt_d, batch_rng, device) -> dict:  # noqa: ANN001
     return {
         "epoch": epoch,
         "config": asdict(cfg),
@@ -281,7 +280,6 @@ def _state(cfg, epoch, channels, generator, discriminator, opt_g, opt_d, batch_r
         "discriminator": discriminator.state_dict(),
         "opt_g": opt_g.state_dict(),
         "opt_d": opt_d.state_dict(),
-        "fixed_z": fixed_z.cpu(),
         "rng": {
             "batches": batch_rng.get_state(),
             "torch": torch.get_rng_state(),
@@ -291,8 +289,6 @@ def _state(cfg, epoch, channels, generator, discriminator, opt_g, opt_d, batch_r
 
 
 def _config_json(cfg: TrainConfig) -> str:
-    import json
-
     return json.dumps(asdict(cfg), indent=2) + "\n"
 
 
@@ -305,7 +301,7 @@ def _tensorboard(out: Path):  # noqa: ANN202
 def load_generator(checkpoint: str | Path, device: str | torch.device = "cpu") -> tuple[nn.Module, TrainConfig]:
     """Rebuild the generator of a checkpoint, in eval mode, with its training config."""
     state = load_checkpoint(checkpoint, map_location=device)
-    cfg = TrainConfig(**{f.name: state["config"][f.name] for f in fields(TrainConfig) if f.name in state["config"]})
+    cfg = TrainConfig.from_dict(state["config"])
     generator, _ = build_models(cfg.model, cfg.latent_dim, int(state["channels"]))
     generator.load_state_dict(state["generator"])
     return generator.to(device).eval(), cfg
