@@ -26,10 +26,12 @@ test: $(STAMP) ## run the default test suite (CPU, under 20 minutes on 2 cores)
 	$(BIN)/python -m pytest -q
 
 test-slow: $(STAMP) ## run the slow tests (book build in headless Chromium, nbgrader round trip)
+	command -v chromium >/dev/null || apt-get install -y chromium
 	$(BIN)/python -m pytest -q -m slow
 
-book: $(STAMP) ## build the web book into _build/html (chapters executed, cached)
+book: $(STAMP) ## build the web book into _build/html (chapters executed, cached in _build/.jupyter_cache)
 	$(BIN)/jupyter-book build . -W -n --keep-going
+	@echo "open _build/html/index.html (works offline)"
 
 lessons: $(STAMP) ## regenerate lessons/ (student notebooks) from solutions/ with nbgrader
 	$(BIN)/python -m gan_lab.grading generate
