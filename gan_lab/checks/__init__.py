@@ -1,0 +1,108 @@
+"""Checks of the graded lessons: one ``check_<exercise>(candidate, hidden=False)`` per exercise.
+
+Each check runs property tests on the learner's function or class (shapes and dtypes over several
+sizes, values against references computed here, gradient flow, device handling on the 'meta' device,
+determinism under a seed, parameter counts) and raises ``AssertionError`` whose message names the
+likely mistake and its fix. ``hidden=True`` runs other cases (the hidden tests of the grade cells).
+
+``EXERCISES`` maps exercise name -> check; the exercise name is also the name of the function or class
+the learner writes in the notebook. ``LESSONS`` maps lesson (nbgrader assignment) -> {exercise: points}.
+
+Grade cells get the checks afresh with ``importlib.reload(gan_lab.checks)``: reloading this package
+drops every lesson module, which is then imported again on first use, so a learner cell that reassigned
+a check has no effect. The original library functions live in ``_guard``/``_torch_guard`` (imported once,
+never reloaded), which refuse to run a check after a torch, numpy or scipy function it relies on was
+monkeypatched. Lesson modules are imported lazily, so the numpy-only lessons never import torch.
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from collections.abc import Iterator, Mapping
+
+from gan_lab.checks import _guard  # noqa: F401  (first import keeps the original library functions)
+
+if "torch" in sys.modules:  # a torch lesson: keep torch's originals now, before any learner code runs
+    from gan_lab.checks import _torch_guard  # noqa: F401
+
+LESSONS: dict[str, dict[str, int]] = {
+    "01_noise_and_mlp_blocks": {"sample_z": 2, "MLPGenerator": 3, "MLPDiscriminator": 2, "scale_images": 1},
+    "02_losses": {
+        "discriminator_loss": 3,
+        "generator_loss_saturating": 2,
+        "generator_loss_non_saturating": 2,
+        "discriminator_loss_smoothed": 2,
+    },
+    "03_training_step": {"d_step": 3, "g_step": 3, "train_step": 2, "sample_images": 2},
+    "04_conv_gan_64": {
+        "conv_out_size": 1,
+        "conv_transpose_out_size": 1,
+        "Conv64Generator": 3,
+        "Conv64Discriminator": 2,
+        "init_weights": 2,
+    },
+    "05_dcgan_gpu": {"fixed_noise": 2, "build_dcgan": 2, "to_unit_cpu": 1},
+    "06_theory": {"optimal_discriminator": 2, "jsd": 2, "value_at_optimum": 2},
+    "07_evaluation": {"feature_statistics": 2, "frechet_distance": 3},
+}
+MODULES = {
+    "01_noise_and_mlp_blocks": "lesson1_noise_mlp",
+    "02_losses": "lesson2_losses",
+    "03_training_step": "lesson3_training_step",
+    "04_conv_gan_64": "lesson4_conv64",
+    "05_dcgan_gpu": "lesson5_dcgan_gpu",
+    "06_theory": "lesson6_theory",
+    "07_evaluation": "lesson7_evaluation",
+}
+
+for _module in MODULES.values():  # a reload of this package drops the lesson modules: fresh on next use
+    sys.modules.pop(f"{__name__}.{_module}", None)
+
+
+def check_name(exercise: str) -> str:
+    """``MLPGenerator`` -> ``check_mlp_generator``, ``sample_z`` -> ``check_sample_z``."""
+    return "check_" + re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", exercise).lower()
+
+
+def lesson_of(exercise: str) -> str:
+    """The lesson (nbgrader assignment) an exercise belongs to."""
+    for lesson, exercises in LESSONS.items():
+        if exercise in exercises:
+            return lesson
+    raise KeyError(f"unknown exercise {exercise!r}")
+
+
+def _load(lesson: str):  # noqa: ANN202
+    return importlib.import_module(f"{__name__}.{MODULES[lesson]}")
+
+
+class _Exercises(Mapping):
+    """exercise name -> check function, importing the lesson's module on first use."""
+
+    def __getitem__(self, exercise: str):  # noqa: ANN204
+        return _load(lesson_of(exercise)).CHECKS[exercise]
+
+    def __iter__(self) -> Iterator[str]:
+        return (e for exercises in LESSONS.values() for e in exercises)
+
+    def __len__(self) -> int:
+        return sum(len(e) for e in LESSONS.values())
+
+
+EXERCISES: Mapping = _Exercises()
+_BY_CHECK = {check_name(e): e for e in EXERCISES}
+
+
+def __getattr__(name: str):  # noqa: ANN202  (PEP 562: checks.check_sample_z imports lesson 1's module)
+    if name in _BY_CHECK:
+        return EXERCISES[_BY_CHECK[name]]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *_BY_CHECK])
+
+
+__all__ = ["EXERCISES", "LESSONS", "MODULES", "check_name", "lesson_of", *_BY_CHECK]
