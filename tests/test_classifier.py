@@ -1,0 +1,70 @@
+"""The committed MNIST classifier: it loads, it matches its JSON record, it never saw the held-out digits."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+import torch
+
+from gan_lab.cli import main
+from gan_lab.data import load_dataset
+from gan_lab.models.classifier import (
+    FEATURE_DIM,
+    RECORD_PATH,
+    WEIGHTS_PATH,
+    MNISTClassifier,
+    accuracy,
+    augment,
+    fit_classifier,
+    load_classifier,
+)
+from gan_lab.runtime import GanLabError
+
+
+def test_committed_weights_reach_the_recorded_heldout_accuracy() -> None:
+    record = json.loads(RECORD_PATH.read_text())
+    for key in ("train_data", "heldout_data", "heldout_accuracy", "command", "seed", "date"):
+        assert key in record, key
+    assert WEIGHTS_PATH.stat().st_size < 1_000_000, "the committed weights must stay well under 1 MB"
+    model = load_classifier()
+    heldout = load_dataset("sample", 28, split="heldout")  # the last 100 digits per class: never trained on
+    measured = accuracy(model, heldout.images, heldout.labels)
+    assert measured >= 0.97
+    assert measured == pytest.approx(record["heldout_accuracy"], abs=0.002)
+    assert "train split" in record["train_data"] or "full MNIST" in record["train_data"]
+
+
+def test_outputs_and_shapes() -> None:
+    model = MNISTClassifier().eval()
+    x = torch.rand(5, 1, 28, 28) * 2 - 1  # (5, 1, 28, 28) in [-1, 1]
+    features, logits = model.features_and_logits(x)
+    assert features.shape == (5, FEATURE_DIM) and logits.shape == (5, 10)
+    assert torch.allclose(model(x), logits) and (features >= 0).all()  # features are taken after a ReLU
+
+
+def test_augmentation_keeps_shape_range_and_is_seeded() -> None:
+    x = load_dataset("sample", 28, split="train", max_samples=32).images
+    a = augment(x, torch.Generator().manual_seed(1))
+    b = augment(x, torch.Generator().manual_seed(1))
+    assert a.shape == x.shape and torch.equal(a, b)
+    assert a.min() >= -1.0 - 1e-6 and a.max() <= 1.0 + 1e-6 and not torch.equal(a, x)
+
+
+def test_fit_learns_something_quickly() -> None:
+    data = load_dataset("sample", 28, split="all")
+    idx = torch.arange(0, len(data), 10)  # 500 digits, every class
+    model = fit_classifier(data.images[idx], data.labels[idx], epochs=3, batch_size=50, log=lambda _: None)
+    assert accuracy(model, data.images[idx], data.labels[idx]) > 0.5  # chance is 0.1
+
+
+def test_bad_weights_give_one_line_errors(tmp_path, capsys) -> None:  # noqa: ANN001
+    with pytest.raises(GanLabError, match="no classifier weights"):
+        load_classifier(tmp_path / "missing.pt")
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"not a torch file")
+    with pytest.raises(GanLabError, match="not a readable gan_lab classifier"):
+        load_classifier(bad)
+    assert main(["train-classifier", "--epochs", "0"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "--epochs" in err

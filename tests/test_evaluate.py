@@ -1,0 +1,111 @@
+"""``gan-lab evaluate`` end to end on a one-epoch checkpoint, the preprocessing, and bad input."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+import torch
+import torch.nn.functional as F
+
+from gan_lab.cli import main
+from gan_lab.evalplots import nearest_neighbours, save_training_gif
+from gan_lab.evaluate import EvaluateConfig, format_table, to_classifier_input
+from tests.conftest import run_cli
+
+METRICS = (
+    "fid",
+    "kid",
+    "kid_std",
+    "inception_score",
+    "precision",
+    "recall",
+    "classes_covered",
+    "kl_to_uniform",
+    "histogram",
+)
+
+
+def test_evaluate_smoke_run(tiny_run: Path, tmp_path: Path) -> None:
+    out, figures = tmp_path / "eval.json", tmp_path / "figures"
+    result = run_cli(
+        "evaluate", "--checkpoint", str(tiny_run / "checkpoint.pt"), "--n", "200", "--kid-subsets", "5",
+        "--kid-subset-size", "100", "--out", str(out), "--figures", str(figures),
+        "--stages", str(tiny_run / "checkpoint.pt"), "--device", "cpu", "--num-threads", "1",
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert "FID" in result.stdout and "real floor" in result.stdout
+    report = json.loads(out.read_text())
+    assert report["n"] == 200 and report["model"] == "mlp" and report["epochs"] == 1
+    for part in ("model_vs_heldout", "floor_train_vs_heldout"):
+        assert set(METRICS) <= set(report[part])
+        assert 1.0 <= report[part]["inception_score"] <= 10.0
+        assert 0.0 <= report[part]["precision"] <= 1.0 and 0.0 <= report[part]["recall"] <= 1.0
+        assert sum(report[part]["histogram"]) == 200
+    # a one-epoch MLP is far from real digits; real training digits are close to held-out ones
+    assert report["model_vs_heldout"]["fid"] > report["floor_train_vs_heldout"]["fid"]
+    # 10 splits of only 20 images: each split's p(y) is far from uniform, so even real digits score ~6-7
+    assert report["floor_train_vs_heldout"]["inception_score"] > 5.0
+    assert report["fid_ratio_to_floor"] > 1.0
+    names = sorted(p.name for p in figures.iterdir())
+    assert names == ["mlp_d_histograms.png", "mlp_nearest_neighbours.png", "mlp_training.gif"]
+    assert format_table(report).splitlines()[1].split() == ["metric", "model", "real", "floor"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        ((), "--checkpoint is required"),
+        (("--checkpoint", "no/such/checkpoint.pt"), "no checkpoint at"),
+        (("--checkpoint", "{bad}"), "not a readable gan_lab checkpoint"),
+        (("--checkpoint", "{tiny}", "--n", "5"), "--n must be at least 10"),
+        (("--checkpoint", "{tiny}", "--classifier", "no/such/weights.pt"), "no classifier weights"),
+    ],
+)
+def test_bad_input_gives_one_line_errors(
+    args: tuple[str, ...], message: str, tiny_run: Path, tmp_path: Path, capsys: pytest.CaptureFixture
+) -> None:
+    bad = tmp_path / "bad.pt"
+    bad.write_bytes(b"\x00 truncated")
+    args = tuple(a.format(bad=bad, tiny=tiny_run / "checkpoint.pt") for a in args)
+    # in-process through the real entry point (a fresh process per case would cost seconds of imports)
+    assert main(["evaluate", *args, "--device", "cpu"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and message in err and err.startswith("gan-lab evaluate: error:")
+
+
+def test_missing_checkpoint_exits_2_from_a_real_process() -> None:
+    result = run_cli("evaluate", "--checkpoint", "no/such/checkpoint.pt")
+    assert result.returncode == 2 and result.stderr.count("\n") == 1 and "no checkpoint at" in result.stderr
+
+
+def test_64x64_images_are_downsized_with_antialiasing() -> None:
+    x = torch.rand(3, 1, 64, 64) * 2 - 1
+    expected = F.interpolate(x, size=(28, 28), mode="bilinear", antialias=True, align_corners=False)
+    assert torch.allclose(to_classifier_input(x), expected.clamp(-1, 1))
+    same = torch.rand(2, 1, 28, 28) * 2 - 1
+    assert torch.equal(to_classifier_input(same), same)  # 28x28 passes through untouched
+
+
+def test_nearest_neighbour_finds_an_exact_copy() -> None:
+    pool = torch.randn(50, 1, 28, 28)
+    dist, idx = nearest_neighbours(pool[[7, 3]] + 1e-4, pool)
+    assert idx.tolist() == [7, 3] and (dist < 0.01).all()
+
+
+def test_training_gif_needs_epoch_grids(tmp_path: Path) -> None:
+    from gan_lab.runtime import GanLabError
+
+    with pytest.raises(GanLabError, match="no epoch_"):
+        save_training_gif(tmp_path, tmp_path / "x.gif")
+
+
+def test_help_lists_every_field(capsys: pytest.CaptureFixture) -> None:
+    from dataclasses import fields
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["evaluate", "--help"])
+    out = capsys.readouterr().out
+    assert exit_info.value.code == 0
+    assert all("--" + f.name.replace("_", "-") in out for f in fields(EvaluateConfig))
