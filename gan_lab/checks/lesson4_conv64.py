@@ -218,6 +218,7 @@ def check_init_weights(init_weights, hidden: bool = False) -> None:
     verify_untouched()
     ex = "init_weights"
     model = _init_model(61 if hidden else 6)
+    before = [p.detach().clone() for p in model.parameters()]
     out = call(ex, init_weights, model)
     expect(
         out is model or out is None,
@@ -226,17 +227,19 @@ def check_init_weights(init_weights, hidden: bool = False) -> None:
         "initialise the given model in place (model.apply(...)) and return it",
     )
     conv_t, bn1, conv, bn2 = model[0], model[1], model[3], model[4]
-    untouched = (
-        abs(float(to_numpy(conv.weight).std()) - 0.02) > 0.005
-        and abs(float(to_numpy(conv_t.weight).std()) - 0.02) > 0.005
-    )
-    if untouched and float(to_numpy(bn1.weight).mean()) == 3.0:
+    if all(torch.equal(a, b) for a, b in zip(before, model.parameters())):
         raise fail(
             ex,
-            "the weights still have PyTorch's default initialisation: the init function was defined but never applied",
+            "no weight changed: the init function was defined but never applied",
             "call model.apply(weights_init) inside init_weights",
         )
-    for name, layer in (("ConvTranspose2d", conv_t), ("Conv2d", conv)):
+    for name, layer, w_before in (("ConvTranspose2d", conv_t, before[0]), ("Conv2d", conv, before[3])):
+        if torch.equal(layer.weight.detach(), w_before):
+            raise fail(
+                ex,
+                f"the {name} layers were not initialised (their weights are unchanged)",
+                "test isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)): ConvTranspose2d is not a subclass of Conv2d",
+            )
         w = to_numpy(layer.weight)
         if abs(w.std() - 0.02) > 0.003 and abs(w.std() - 0.2) < 0.03:
             raise fail(

@@ -1,0 +1,23 @@
+"""The discriminator ends with nn.Sigmoid(), but the losses take logits."""
+
+from torch import nn
+
+EXERCISE = "MLPDiscriminator"
+HINT = "a sigmoid at the end of the discriminator"
+
+
+class MLPDiscriminator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(784, 512),
+            nn.LeakyReLU(0.2),
+            nn.Linear(512, 256),
+            nn.LeakyReLU(0.2),
+            nn.Linear(256, 1),
+            nn.Sigmoid(),
+        )
+
+    def forward(self, x):
+        return self.net(x)

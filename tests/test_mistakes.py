@@ -1,0 +1,80 @@
+"""The mistake catalog against the checks: every mistake fails its check with its hint, and every
+reference solution (the solutions notebooks' code, and gan_lab's own implementations where the exercise
+is one of them) passes every check, visible and hidden cases."""
+
+from __future__ import annotations
+
+import functools
+
+import pytest
+import torch
+from mistakes import catalog, solution_namespace
+
+from gan_lab import checks, losses, models
+from gan_lab.checks import EXERCISES, LESSONS, lesson_of
+
+torch.set_num_threads(1)
+MISTAKES = catalog()
+
+
+@functools.cache
+def namespace(lesson: str) -> dict:
+    return solution_namespace(lesson)
+
+
+def test_catalog_is_large_and_well_formed() -> None:
+    assert len(MISTAKES) >= 30
+    for name, module in MISTAKES.items():
+        assert module.EXERCISE in EXERCISES, name
+        assert module.HINT and module.__doc__, name
+        assert hasattr(module, module.EXERCISE), f"{name} does not define {module.EXERCISE}"
+    assert len(EXERCISES) >= 20 and len(LESSONS) >= 7
+
+
+@pytest.mark.parametrize("name", sorted(MISTAKES))
+def test_mistake_fails_its_check_with_its_hint(name: str) -> None:
+    module = MISTAKES[name]
+    check = EXERCISES[module.EXERCISE]
+    candidate = getattr(module, module.EXERCISE)
+    with pytest.raises(AssertionError) as err:
+        check(candidate)
+        check(candidate, hidden=True)  # a mistake the visible cases miss must show in the hidden ones
+    message = str(err.value)
+    assert module.HINT.lower() in message.lower(), f"{name}: expected the hint {module.HINT!r}, got: {message}"
+    assert "Fix:" in message or "restart the kernel" in message
+
+
+@pytest.mark.parametrize("exercise", list(EXERCISES))
+@pytest.mark.parametrize("hidden", [False, True])
+def test_reference_solution_passes(exercise: str, hidden: bool) -> None:
+    candidate = namespace(lesson_of(exercise))[exercise]
+    EXERCISES[exercise](candidate, hidden=hidden)
+
+
+GAN_LAB_IMPLEMENTATIONS = {
+    "discriminator_loss": losses.discriminator_loss,
+    "generator_loss_saturating": losses.generator_loss_saturating,
+    "generator_loss_non_saturating": losses.generator_loss_non_saturating,
+    "discriminator_loss_smoothed": lambda logits_real, logits_fake, real_label=0.9: losses.discriminator_loss(
+        logits_real, logits_fake, real_label
+    ),
+    "MLPDiscriminator": models.MLPDiscriminator,
+    "MLPGenerator": models.MLPGenerator,
+    "Conv64Generator": models.Conv64Generator,
+    "Conv64Discriminator": models.Conv64Discriminator,
+    "init_weights": lambda model: model.apply(models.dcgan_init),
+}
+
+
+@pytest.mark.parametrize("exercise", list(GAN_LAB_IMPLEMENTATIONS))
+def test_gan_lab_implementations_pass(exercise: str) -> None:
+    """Where an exercise is a piece of gan_lab, gan_lab's own version passes its check too."""
+    for hidden in (False, True):
+        EXERCISES[exercise](GAN_LAB_IMPLEMENTATIONS[exercise], hidden=hidden)
+
+
+def test_every_exercise_has_a_mistake_and_a_check_attribute() -> None:
+    targeted = {m.EXERCISE for m in MISTAKES.values()}
+    assert targeted == set(EXERCISES), f"exercises without a mistake: {set(EXERCISES) - targeted}"
+    for exercise in EXERCISES:
+        assert getattr(checks, checks.check_name(exercise)) is EXERCISES[exercise]
