@@ -6,16 +6,15 @@
 - ``grade``: autograde every submission under ``submitted/<student>/<lesson>/`` (``--force``, so a
   regrade replaces an earlier grade), write feedback HTML under ``feedback/`` and export ``grades.csv``.
 
-Both run nbgrader with the course root as working directory (where ``nbgrader_config.py`` lives) and
-with this interpreter's ``bin/`` first on PATH: nbgrader creates the gradebook with ``alembic``, which
-must be found there. ``--root`` points at another course directory (the tests use a temporary copy).
+Both use nbgrader's Python API on the course root (where ``nbgrader_config.py`` lives), with this
+interpreter's ``bin/`` first on PATH: nbgrader creates the gradebook with ``alembic``, which must be found
+there. ``--root`` points at another course directory (the tests use a temporary copy).
 """
 
 from __future__ import annotations
 
 import argparse
 import os
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -30,18 +29,28 @@ def lessons_in(root: Path) -> list[str]:
     return sorted(p.parent.name for p in (root / "solutions").glob("*/*.ipynb") if p.stem == p.parent.name)
 
 
-def nbgrader(root: Path, *args: str, quiet: bool = True) -> subprocess.CompletedProcess:
-    """Run ``nbgrader *args`` in ``root``; raise with its log when it fails."""
-    env = dict(os.environ)
-    env["PATH"] = str(Path(sys.executable).parent) + os.pathsep + env.get("PATH", "")
-    env.setdefault("OMP_NUM_THREADS", "1")
-    cmd = [str(Path(sys.executable).parent / "nbgrader"), *args]
-    if quiet:
-        cmd.append("--log-level=WARN")
-    proc = subprocess.run(cmd, cwd=root, env=env, capture_output=True, text=True)
-    if proc.returncode != 0:
-        raise SystemExit(f"nbgrader {' '.join(args)} failed ({proc.returncode}):\n{proc.stdout}\n{proc.stderr}")
-    return proc
+def api(root: Path):  # noqa: ANN201
+    """nbgrader's Python API on the course in ``root``, configured by its ``nbgrader_config.py``.
+
+    In-process rather than one ``nbgrader`` command per step: the command's start-up costs seconds.
+    """
+    from nbgrader.apps import NbGraderAPI
+    from traitlets.config.loader import PyFileConfigLoader
+
+    bin_dir = str(Path(sys.executable).parent)  # alembic, which creates the gradebook, must be on PATH
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    os.environ.setdefault("OMP_NUM_THREADS", "1")  # inherited by the kernels that run the notebooks
+    config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
+    config.CourseDirectory.root = str(root)
+    config.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
+    return NbGraderAPI(config=config)
+
+
+def _ok(result: dict, what: str) -> dict:
+    if not result.get("success"):
+        raise SystemExit(f"nbgrader {what} failed: {result.get('error')}\n{result.get('log', '')}")
+    return result
 
 
 def strip_notebook(path: Path) -> bool:
@@ -61,31 +70,48 @@ def strip_notebook(path: Path) -> bool:
     return after != before
 
 
-def generate(root: Path = REPO, lessons: list[str] | None = None) -> list[Path]:
-    """``lessons/<lesson>/<lesson>.ipynb`` from ``solutions/``, outputs stripped; returns the written notebooks."""
+def generate(root: Path = REPO, lessons: list[str] | None = None, nbgrader=None) -> list[Path]:  # noqa: ANN001
+    """``lessons/<lesson>/<lesson>.ipynb`` from ``solutions/``, outputs stripped; returns the written notebooks.
+
+    Also records each lesson's grade cells (and their checksums) in the gradebook, which autograding needs.
+    """
+    nbgrader = nbgrader or api(root)
     written = []
     for lesson in lessons or lessons_in(root):
-        nbgrader(root, "generate_assignment", lesson, "--force")
+        _ok(nbgrader.generate_assignment(lesson, force=True), f"generate_assignment {lesson}")
         for path in sorted((root / "lessons" / lesson).glob("*.ipynb")):
             strip_notebook(path)
             written.append(path)
     return written
 
 
-def grade(root: Path = REPO) -> dict[str, float]:
-    """Autograde everything under ``submitted/``, write feedback HTML and ``grades.csv``; seconds per lesson."""
+def export_grades(root: Path, path: Path) -> None:
+    """One row per student and lesson (nbgrader's CSV export)."""
+    from nbgrader.api import Gradebook
+    from nbgrader.plugins import CsvExportPlugin
+
+    with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
+        CsvExportPlugin(to=str(path)).export(gradebook)
+
+
+def grade(root: Path = REPO) -> dict[tuple[str, str], float]:
+    """Autograde everything under ``submitted/``, write feedback HTML and ``grades.csv``.
+
+    Returns the seconds each autograde took, by (student, lesson).
+    """
     submitted = root / "submitted"
-    lessons = sorted({p.name for p in submitted.glob("*/*") if p.is_dir()}) if submitted.is_dir() else []
-    if not lessons:
+    pairs = sorted((p.parent.name, p.name) for p in submitted.glob("*/*") if p.is_dir()) if submitted.is_dir() else []
+    if not pairs:
         raise SystemExit(f"nothing to grade: put submissions in {submitted}/<student>/<lesson>/<lesson>.ipynb")
-    generate(root, lessons)  # records the grade cells (and their checksums) in the gradebook
+    nbgrader = api(root)
+    generate(root, sorted({lesson for _, lesson in pairs}), nbgrader)
     seconds = {}
-    for lesson in lessons:
+    for student, lesson in pairs:
         start = time.perf_counter()
-        nbgrader(root, "autograde", lesson, "--force")
-        seconds[lesson] = time.perf_counter() - start
-        nbgrader(root, "generate_feedback", lesson, "--force")
-    nbgrader(root, "export", "--to", str(root / "grades.csv"))
+        _ok(nbgrader.autograde(lesson, student, force=True, create=True), f"autograde {lesson} {student}")
+        seconds[(student, lesson)] = time.perf_counter() - start
+        _ok(nbgrader.generate_feedback(lesson, student, force=True), f"generate_feedback {lesson} {student}")
+    export_grades(root, root / "grades.csv")
     return seconds
 
 
@@ -102,8 +128,8 @@ def main(argv: list[str] | None = None) -> int:
         for path in generate(root):
             print(f"wrote {path.relative_to(root)}")
     else:
-        for lesson, s in grade(root).items():
-            print(f"autograded {lesson} in {s:.1f} s")
+        for (student, lesson), s in grade(root).items():
+            print(f"autograded {student}/{lesson} in {s:.1f} s")
         print(f"wrote {root / 'feedback'}/ and {root / 'grades.csv'}")
     return 0
 

@@ -15,7 +15,13 @@ never reloaded), which refuse to run a check after a torch, numpy or scipy funct
 monkeypatched. Lesson modules are imported lazily, so the numpy-only lessons never import torch.
 """
 
+# ruff: noqa: E402  (the imports follow the clean-up below on purpose)
 from __future__ import annotations
+
+# A reload re-runs this file in the same module namespace: first drop every name a learner cell may have
+# assigned to it (e.g. ``checks.check_jsd = lambda *a: None``), so only what is defined below remains.
+for _name in [_n for _n in globals() if not _n.startswith("__") or _n in ("__getattr__", "__dir__")]:
+    del globals()[_name]
 
 import importlib
 import re
@@ -96,8 +102,9 @@ _BY_CHECK = {check_name(e): e for e in EXERCISES}
 
 
 def __getattr__(name: str):  # noqa: ANN202  (PEP 562: checks.check_sample_z imports lesson 1's module)
-    if name in _BY_CHECK:
-        return EXERCISES[_BY_CHECK[name]]
+    by_check = globals().get("_BY_CHECK", {})  # absent while a reload runs
+    if name in by_check:
+        return EXERCISES[by_check[name]]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -15,6 +15,7 @@ import math
 
 import numpy as np
 import scipy.linalg
+import scipy.spatial.distance
 
 WATCHED: list[tuple[object, str]] = [
     (np, "allclose"),
@@ -22,6 +23,7 @@ WATCHED: list[tuple[object, str]] = [
     (np, "logaddexp"),
     (np, "asarray"),
     (scipy.linalg, "sqrtm"),
+    (scipy.spatial.distance, "jensenshannon"),
     (math, "isclose"),
 ]
 ORIGINALS: dict[tuple[str, str], object] = {}

@@ -13,6 +13,16 @@ from types import ModuleType
 import nbformat
 
 HERE = Path(__file__).resolve().parent
+
+# mistakes pasted into otherwise-solved submissions by the nbgrader test: name -> (lesson, exercise)
+MISTAKE_SUBMISSIONS = {
+    "l1_generator_sigmoid_output": ("01_noise_and_mlp_blocks", "MLPGenerator"),
+    "l2_sigmoid_before_with_logits": ("02_losses", "discriminator_loss"),
+    "l3_forgot_detach": ("03_training_step", "d_step"),
+    "l4_wrong_flatten_size": ("04_conv_gan_64", "Conv64Discriminator"),
+    "l5_fixed_noise_cuda": ("05_dcgan_gpu", "fixed_noise"),
+    "l7_elementwise_sqrt": ("07_evaluation", "frechet_distance"),
+}
 ROOT = HERE.parents[1]
 
 
