@@ -294,7 +294,7 @@ def format_table(result: dict) -> str:
     """The metrics of the model beside the real-vs-real floor, as a fixed-width text table."""
     rows = [
         ("FID (lower is better)", "fid", "{:.3f}"),
-        ("KID x 1000", "kid", "{:.3f}"),
+        ("KID (unbiased MMD^2)", "kid", "{:.3f}"),
         ("Inception Score (max 10)", "inception_score", "{:.3f}"),
         ("precision (k=3)", "precision", "{:.3f}"),
         ("recall (k=3)", "recall", "{:.3f}"),
@@ -307,8 +307,7 @@ def format_table(result: dict) -> str:
         f"{'metric':32s} {'model':>10s} {'real floor':>10s}",
     ]
     for label, key, fmt in rows:
-        scale = 1000 if key == "kid" else 1
-        lines.append(f"{label:32s} {fmt.format(model[key] * scale):>10s} {fmt.format(floor[key] * scale):>10s}")
+        lines.append(f"{label:32s} {fmt.format(model[key]):>10s} {fmt.format(floor[key]):>10s}")
     lines.append(f"FID / floor: {result['fid_ratio_to_floor']:.2f}; class histogram {model['histogram']}")
     nn_ = result["nn_pixel_distance_median"]
     lines.append(

@@ -74,7 +74,7 @@ def test_fid_matches_torchmetrics_with_the_same_feature_module() -> None:
     with torch.no_grad():
         ours = metrics.fid_from_features(classifier.features(real), classifier.features(fake))
     assert expected > 0.01
-    assert ours == pytest.approx(expected, rel=1e-4)
+    assert ours == pytest.approx(expected, rel=1e-6)  # measured: 5e-8 (torchmetrics works in float64 too)
 
 
 def _mmd2_direct(x: np.ndarray, y: np.ndarray) -> float:
