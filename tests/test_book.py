@@ -177,10 +177,16 @@ def test_page_renders_offline(browser: DevTools, docname: str) -> None:
     browser.events.clear()
     browser.call("Page.navigate", url=path.as_uri())
     browser.wait_for("Page.loadEventFired")
-    # MathJax typesets after load; its startup promise resolves when the first typeset is done
-    has_mathjax = browser.evaluate("typeof window.MathJax === 'object' && !!window.MathJax.startup")
-    assert has_mathjax, "MathJax did not load"
-    browser.evaluate("MathJax.startup.promise.then(() => true)", await_promise=True)
+    # Sphinx loads MathJax only on pages with math; it typesets after load, and its startup promise
+    # resolves when the first typeset is done
+    if browser.evaluate("document.querySelector('.math') !== null"):
+        assert browser.evaluate("typeof window.MathJax === 'object' && !!window.MathJax.startup"), (
+            "MathJax did not load"
+        )
+        browser.evaluate("MathJax.startup.promise.then(() => true)", await_promise=True)
+        assert browser.evaluate("document.querySelectorAll('mjx-container').length") > 0, (
+            f"no formula typeset on {docname}"
+        )
     browser.evaluate("document.fonts.ready.then(() => true)", await_promise=True)
     time.sleep(0.3)  # let late console messages arrive
 
