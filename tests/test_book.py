@@ -3,7 +3,7 @@
 For each page of ``_toc.yml`` the test checks, through the Chrome DevTools protocol (a websocket,
 driven with the ``websocket-client`` package):
 - MathJax ran and left no raw TeX (``$$``, ``\\frac``, ...) in the visible text outside code blocks,
-  and no MathJax error nodes;
+  no MathJax error nodes, and no display equation wider than the text column (at 1280x900);
 - every ``<img>`` loaded (``naturalWidth > 0``);
 - the console logged no error and the page threw no exception;
 - the page requested nothing outside the build (no http(s) request at all).
@@ -202,6 +202,16 @@ def test_page_renders_offline(browser: DevTools, docname: str) -> None:
     assert browser.evaluate("document.querySelectorAll('mjx-merror, [data-mjx-error]').length") == 0, (
         f"MathJax errors on {docname}"
     )
+
+    too_wide = browser.evaluate(
+        """Array.from(document.querySelectorAll('mjx-container[display="true"]')).filter(c => {
+            // MathJax's SVG for a numbered equation is as wide as the column and clips what overflows,
+            // so compare the right edge of the drawn formula with the container's
+            const right = Math.max(...Array.from(c.querySelectorAll('g[data-mml-node]')).map(g => g.getBoundingClientRect().right));
+            return right > c.getBoundingClientRect().right + 2;
+        }).map(c => c.parentElement.id || c.textContent.slice(0, 40))"""
+    )
+    assert not too_wide, f"display equations wider than the text column on {docname}: {too_wide}"
 
     images = browser.evaluate(
         "Array.from(document.images).map(i => [i.getAttribute('src'), i.complete, i.naturalWidth])"
