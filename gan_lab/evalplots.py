@@ -56,10 +56,13 @@ def plot_d_histograms(outputs: Sequence[tuple[int, torch.Tensor, torch.Tensor]],
     """One panel per checkpoint: histograms of D(x) on real digits and D(G(z)) on generated ones."""
     if not outputs:
         raise GanLabError("no checkpoints to draw discriminator histograms from")
-    cols = len(outputs)
-    fig, axes = plt.subplots(1, cols, figsize=(2.3 * cols, 2.4), sharey=True, squeeze=False)
+    cols = min(4, len(outputs))
+    rows = -(-len(outputs) // cols)  # ceiling division: at most 4 panels per row
+    fig, axes = plt.subplots(rows, cols, figsize=(2.6 * cols, 2.3 * rows), sharex=True, squeeze=False)
+    for ax in axes.flat[len(outputs) :]:
+        ax.axis("off")
     bins = torch.linspace(0, 1, 26).tolist()
-    for ax, (epoch, d_real, d_fake) in zip(axes[0], outputs, strict=True):
+    for ax, (epoch, d_real, d_fake) in zip(axes.flat, outputs, strict=False):
         ax.hist(d_real.numpy(), bins=bins, alpha=0.6, color="tab:blue", label="D(x), real")
         ax.hist(d_fake.numpy(), bins=bins, alpha=0.6, color="tab:orange", label="D(G(z)), fake")
         ax.axvline(0.5, color="gray", linestyle=":", linewidth=1)
@@ -67,8 +70,9 @@ def plot_d_histograms(outputs: Sequence[tuple[int, torch.Tensor, torch.Tensor]],
         ax.set_xlim(0, 1)
         ax.set_xlabel("D output", fontsize=8)
         ax.tick_params(labelsize=7)
-    axes[0][0].set_ylabel("images", fontsize=8)
-    axes[0][-1].legend(fontsize=7, loc="upper center")
+    for row in axes:
+        row[0].set_ylabel("images", fontsize=8)
+    axes[0][0].legend(fontsize=7, loc="upper left")
     fig.tight_layout()
     atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
     plt.close(fig)
@@ -89,21 +93,32 @@ def nearest_neighbours(
     return torch.cat(dist), torch.cat(idx)
 
 
-def save_nearest_neighbour_grid(fakes: torch.Tensor, train: torch.Tensor, path: str | Path, n: int = 8) -> Path:
-    """Rows of pairs: a generated digit (left) beside its nearest training digit in pixel space (right)."""
+def save_nearest_neighbour_grid(
+    fakes: torch.Tensor, train: torch.Tensor, path: str | Path, n: int = 16, scale: int = 3
+) -> Path:
+    """Pairs of a generated digit (left) and its nearest training digit in pixel space (right), 4 pairs a row.
+
+    Images are compared at the size given; 28x28 grids are enlarged ``scale`` times (nearest neighbour,
+    so no smoothing hides speckle) to be readable on a page.
+    """
     fakes = fakes[:n]
     _, idx = nearest_neighbours(fakes, train)
     pairs = torch.stack([fakes, train[idx]], 1).flatten(0, 1)  # (2n, C, H, W): fake, neighbour, fake, ...
-    image = grid_image(pairs, nrow=4)
+    image = grid_image(pairs, nrow=8)
+    if fakes.shape[-1] <= 32:
+        image = image.resize((image.width * scale, image.height * scale), Image.NEAREST)
     atomic_write(path, lambda tmp: image.save(tmp, format="PNG"))
     return Path(path)
 
 
-def save_training_gif(samples_dir: str | Path, path: str | Path, max_frames: int = 30, duration_ms: int = 250) -> Path:
+def save_training_gif(
+    samples_dir: str | Path, path: str | Path, max_frames: int = 16, duration_ms: int = 400, max_width: int = 256
+) -> Path:
     """Animated GIF of the per-epoch grids ``samples/epoch_NNN.png`` that ``gan-lab train`` writes.
 
     At most ``max_frames`` epochs, evenly spaced (first and last always in), each labelled with its
-    epoch; the last frame is held three times longer. Palette-quantised to keep the file small.
+    epoch; the last frame is held four times longer. Frames wider than ``max_width`` are downsized
+    and every frame is reduced to 16 grey levels: the file stays well under 1 MB.
     """
     files = sorted(Path(samples_dir).glob("epoch_*.png"), key=lambda f: int(re.findall(r"\d+", f.stem)[-1]))
     if not files:
@@ -115,11 +130,13 @@ def save_training_gif(samples_dir: str | Path, path: str | Path, max_frames: int
         files = [files[round(i * step)] for i in range(max_frames)]
     frames = []
     for f in files:
-        img = Image.open(f).convert("RGB")
-        canvas = Image.new("RGB", (img.width, img.height + 14), "white")
+        img = Image.open(f).convert("L")
+        if img.width > max_width:
+            img = img.resize((max_width, round(img.height * max_width / img.width)), Image.LANCZOS)
+        canvas = Image.new("L", (img.width, img.height + 14), 255)
         canvas.paste(img, (0, 14))
-        ImageDraw.Draw(canvas).text((3, 1), f"epoch {int(re.findall(r'[0-9]+', f.stem)[-1])}", fill="black")
-        frames.append(canvas.quantize(colors=64))
+        ImageDraw.Draw(canvas).text((3, 1), f"epoch {int(re.findall(r'[0-9]+', f.stem)[-1])}", fill=0)
+        frames.append(canvas.quantize(colors=16))
     durations = [duration_ms] * (len(frames) - 1) + [duration_ms * 4]
 
     def write(tmp: str) -> None:

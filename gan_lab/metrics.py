@@ -122,7 +122,8 @@ def inception_score(logits: torch.Tensor | np.ndarray, splits: int = 10) -> tupl
     \qquad p(y) = \mathbb{E}_x\, p(y \mid x)$$
 
     High when each image is classified confidently (low entropy of $p(y|x)$) and the classes are
-    balanced (high entropy of $p(y)$); it lies in $[1, K]$, so at most 10 on MNIST. It never looks at
+    balanced (high entropy of $p(y)$); it lies in $[1, K]$, so at most 10 on MNIST. The splits are
+    consecutive rows, as in the paper's code: shuffle inputs that are sorted by class first. It never looks at
     real images: it cannot tell a perfect copy of one digit per class from genuine variety.
     """
     logits = torch.as_tensor(logits).double()
