@@ -13,6 +13,8 @@ import torch
 
 torch.set_num_threads(1)
 ROOT = Path(__file__).resolve().parents[1]
+# a one-epoch CPU run on 256 sample digits, 4 batches of 64
+SMOKE = "--dataset sample --max-samples 256 --epochs 1 --batch-size 64 --num-threads 1 --device cpu".split()
 ENV = {**os.environ, "OMP_NUM_THREADS": "1", "MPLBACKEND": "Agg", "TQDM_DISABLE": "1"}
 
 
@@ -32,22 +34,6 @@ def run_cli(*args: str, timeout: float = 300, cwd: Path | None = None) -> subpro
 def tiny_run(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A one-epoch MLP run on 256 sample digits, made through the real command."""
     out = tmp_path_factory.mktemp("tiny") / "run"
-    result = run_cli(
-        "train",
-        "--model",
-        "mlp",
-        "--dataset",
-        "sample",
-        "--max-samples",
-        "256",
-        "--epochs",
-        "1",
-        "--num-threads",
-        "1",
-        "--out",
-        str(out),
-        "--device",
-        "cpu",
-    )
+    result = run_cli("train", "--model", "mlp", *SMOKE, "--out", str(out))
     assert result.returncode == 0, result.stderr
     return out

@@ -13,22 +13,7 @@ from PIL import Image
 
 from gan_lab.cli import SampleConfig
 from gan_lab.train import STAT_KEYS, TrainConfig
-from tests.conftest import run_cli
-
-SMOKE = (
-    "--dataset",
-    "sample",
-    "--max-samples",
-    "256",
-    "--epochs",
-    "1",
-    "--batch-size",
-    "64",
-    "--num-threads",
-    "1",
-    "--device",
-    "cpu",
-)
+from tests.conftest import SMOKE, run_cli
 
 
 @pytest.mark.parametrize(("model", "size"), [("mlp", 28), ("conv64", 64), ("dcgan", 64)])
@@ -48,40 +33,17 @@ def test_one_epoch_smoke_run(model: str, size: int, tmp_path: Path) -> None:
 
 
 def test_sample_command_writes_grid_and_npz(tiny_run: Path, tmp_path: Path) -> None:
-    grid, npz = tmp_path / "grid.png", tmp_path / "images.npz"
-    result = run_cli(
-        "sample",
-        "--checkpoint",
-        str(tiny_run / "checkpoint.pt"),
-        "--n",
-        "10",
-        "--out",
-        str(grid),
-        "--npz",
-        str(npz),
-        "--seed",
-        "3",
-    )
-    assert result.returncode == 0, result.stderr
-    assert Image.open(grid).size == (4 * 30 + 2, 3 * 30 + 2)
-    images = np.load(npz)["images"]
+    def sample(npz: Path) -> np.ndarray:
+        args = f"sample --checkpoint {tiny_run / 'checkpoint.pt'} --n 10 --out {tmp_path / 'grid.png'} --npz {npz} --seed 3"
+        result = run_cli(*args.split())
+        assert result.returncode == 0, result.stderr
+        return np.load(npz)["images"]
+
+    images = sample(tmp_path / "images.npz")
+    assert Image.open(tmp_path / "grid.png").size == (4 * 30 + 2, 3 * 30 + 2)
     assert images.shape == (10, 1, 28, 28) and images.dtype == np.float32
     assert images.min() >= 0 and images.max() <= 1
-    again = tmp_path / "again.npz"
-    run_cli(
-        "sample",
-        "--checkpoint",
-        str(tiny_run / "checkpoint.pt"),
-        "--n",
-        "10",
-        "--out",
-        str(grid),
-        "--npz",
-        str(again),
-        "--seed",
-        "3",
-    )
-    assert np.array_equal(np.load(again)["images"], images), "same seed, same images"
+    assert np.array_equal(sample(tmp_path / "again.npz"), images), "same seed, same images"
 
 
 @pytest.mark.parametrize(("command", "config"), [("train", TrainConfig), ("sample", SampleConfig)])
