@@ -63,8 +63,8 @@ MODULES = {
     "07_evaluation": "lesson7_evaluation",
 }
 
-for _module in MODULES.values():  # a reload of this package drops the lesson modules: fresh on next use
-    sys.modules.pop(f"{__name__}.{_module}", None)
+for _module in [m for m in sys.modules if m.startswith(f"{__name__}.lesson")]:
+    del sys.modules[_module]  # a reload of this package drops the lesson modules: fresh on next use
 
 
 def check_name(exercise: str) -> str:
