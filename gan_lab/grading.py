@@ -3,6 +3,7 @@
 - ``generate``: regenerate ``lessons/`` (nbgrader's release directory) from ``solutions/`` (its source
   directory) with ``nbgrader generate_assignment``, one assignment per lesson, and strip outputs and
   execution counts so the released notebooks are clean.
+- ``strip``: remove outputs and execution counts from the ``solutions/`` notebooks (before committing).
 - ``grade``: autograde every submission under ``submitted/<student>/<lesson>/`` (``--force``, so a
   regrade replaces an earlier grade), write feedback HTML under ``feedback/`` and export ``grades.csv``.
 
@@ -117,14 +118,18 @@ def grade(root: Path = REPO) -> dict[tuple[str, str], float]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m gan_lab.grading", description=__doc__.split("\n\n")[0])
-    parser.add_argument("command", choices=("generate", "grade"))
+    parser.add_argument("command", choices=("generate", "grade", "strip"), help="strip: clean the solutions notebooks")
     parser.add_argument("--root", type=Path, default=REPO, help="course directory holding nbgrader_config.py")
     args = parser.parse_args(argv)
     root = args.root.resolve()
     if not (root / "nbgrader_config.py").is_file():
         print(f"error: {root} has no nbgrader_config.py", file=sys.stderr)
         return 2
-    if args.command == "generate":
+    if args.command == "strip":
+        for path in sorted((root / "solutions").glob("*/*.ipynb")):
+            if strip_notebook(path):
+                print(f"stripped {path.relative_to(root)}")
+    elif args.command == "generate":
         for path in generate(root):
             print(f"wrote {path.relative_to(root)}")
     else:
