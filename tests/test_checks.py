@@ -13,7 +13,9 @@ import textwrap
 
 import numpy as np
 import pytest
+import scipy.linalg
 import scipy.spatial.distance
+import scipy.special
 import torch
 import torch.nn.functional as F
 
@@ -154,3 +156,73 @@ def test_gan_lab_steps_on_cuda_pass_the_train_step_check() -> None:
         return d_step(discriminator, opt_d, x_real, x_fake)["loss_d"], g_step(discriminator, opt_g, x_fake)["loss_g"]
 
     EXERCISES["train_step"](train_step)
+
+
+def _alt_d_step(discriminator, opt_d, x_real, x_fake):  # noqa: ANN001, ANN202
+    discriminator.zero_grad()  # instead of opt_d.zero_grad(); one forward on the concatenated batch
+    logits = discriminator(torch.cat([x_real, x_fake.detach()]))
+    n = x_real.shape[0]
+    loss_d = F.binary_cross_entropy_with_logits(logits[:n], torch.ones_like(logits[:n]))
+    loss_d = loss_d + F.binary_cross_entropy_with_logits(logits[n:], torch.zeros_like(logits[n:]))
+    loss_d.backward()
+    opt_d.step()
+    return loss_d  # not detached, still a valid answer
+
+
+def _alt_g_step(discriminator, opt_g, x_fake):  # noqa: ANN001, ANN202
+    for p in discriminator.parameters():
+        p.requires_grad = False
+    opt_g.zero_grad(set_to_none=False)
+    loss_g = -F.logsigmoid(discriminator(x_fake)).mean()
+    loss_g.backward()
+    for p in discriminator.parameters():
+        p.requires_grad = True
+    opt_g.step()
+    return loss_g.item()
+
+
+def _alt_sample_images(generator, n, latent_dim):  # noqa: ANN001, ANN202
+    mode = generator.training
+    generator.eval()
+    z = torch.randn(n, latent_dim).to(next(generator.parameters()).device)
+    with torch.inference_mode():
+        images = generator(z)
+    generator.train(mode)
+    return images
+
+
+ALTERNATIVES = {  # correct answers written differently from the solutions: no check may reject them
+    "sample_z": lambda b, d, device="cpu": torch.randn((b, d)).to(device),
+    "scale_images": lambda x: (x.float() - 127.5) / 127.5,
+    "discriminator_loss": lambda r, f: F.softplus(-r).mean() + F.softplus(f).mean(),
+    "generator_loss_non_saturating": lambda f: -F.logsigmoid(f).mean(),
+    "generator_loss_saturating": lambda f: -F.softplus(f).mean(),
+    "discriminator_loss_smoothed": lambda r, f, real_label=0.9: (
+        torch.nn.BCEWithLogitsLoss()(r, torch.ones_like(r) * real_label)
+        + torch.nn.BCEWithLogitsLoss()(f, torch.zeros_like(f))
+    ),
+    "d_step": _alt_d_step,
+    "g_step": _alt_g_step,
+    "sample_images": _alt_sample_images,
+    "conv_out_size": lambda s, k, st, p: int((s + 2 * p - k) / st) + 1,
+    "fixed_noise": lambda n, d, device, seed: torch.randn(n, d, generator=torch.Generator("cpu").manual_seed(seed)).to(
+        device
+    ),
+    "to_unit_cpu": lambda x: ((x.detach().cpu() + 1) / 2).clamp(0, 1),
+    "jsd": lambda p, q: (
+        0.5 * scipy.special.rel_entr(p, (p + q) / 2).sum() + 0.5 * scipy.special.rel_entr(q, (p + q) / 2).sum()
+    ),
+    "value_at_optimum": lambda p, q: (
+        np.sum(scipy.special.xlogy(p, p / (p + q))) + np.sum(scipy.special.xlogy(q, q / (p + q)))
+    ),
+    "feature_statistics": lambda f: [f.mean(0), np.cov(f.T)],
+    "frechet_distance": lambda m1, s1, m2, s2: (
+        ((m1 - m2) ** 2).sum() + np.trace(s1 + s2 - 2 * scipy.linalg.sqrtm(s1 @ s2).real)
+    ),
+}
+
+
+@pytest.mark.parametrize("exercise", list(ALTERNATIVES))
+def test_valid_alternative_answers_pass(exercise: str) -> None:
+    for hidden in (False, True):
+        EXERCISES[exercise](ALTERNATIVES[exercise], hidden=hidden)

@@ -65,7 +65,7 @@ def check_build_dcgan(build_dcgan, hidden: bool = False) -> None:
     for latent_dim, channels in ((64, 3),) if hidden else ((100, 1),):
         out = call(ex, build_dcgan, latent_dim, channels, META)
         expect(
-            isinstance(out, tuple) and len(out) == 4,
+            isinstance(out, (tuple, list)) and len(out) == 4,
             ex,
             "expected (generator, discriminator, opt_g, opt_d)",
             "return all four",

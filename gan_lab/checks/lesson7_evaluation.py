@@ -28,7 +28,7 @@ def check_feature_statistics(feature_statistics, hidden: bool = False) -> None:
     for n, d in ((50, 3), (200, 16)) if hidden else ((40, 4), (100, 8)):
         feats = _features(rng, n, d)
         out = call(ex, feature_statistics, feats.copy())
-        expect(isinstance(out, tuple) and len(out) == 2, ex, "expected (mu, sigma)", "return mu, sigma")
+        expect(isinstance(out, (tuple, list)) and len(out) == 2, ex, "expected (mu, sigma)", "return mu, sigma")
         mu, sigma = (np.asarray(v, dtype=np.float64) for v in out)
         if sigma.shape == (n, n) and n != d:
             raise fail(
