@@ -243,13 +243,14 @@ def test_page_renders_offline(browser: DevTools, docname: str) -> None:
     name = docname.replace("/", "_")
     shot = browser.call("Page.captureScreenshot", format="png")
     (SCREENSHOTS / f"{name}.png").write_bytes(base64.b64decode(shot["data"]))
-    height = int(browser.evaluate("document.documentElement.scrollHeight"))
+    # the whole page: make the window as tall as the page (at most 16,000 px), then take it at half scale
+    height = min(int(browser.evaluate("document.documentElement.scrollHeight")), 16000)
+    browser.call("Emulation.setDeviceMetricsOverride", width=1280, height=height, deviceScaleFactor=1, mobile=False)
+    time.sleep(0.5)
     full = browser.call(
-        "Page.captureScreenshot",
-        format="png",
-        captureBeyondViewport=True,
-        clip={"x": 0, "y": 0, "width": 1280, "height": min(height, 16000), "scale": 0.5},
+        "Page.captureScreenshot", format="png", clip={"x": 0, "y": 0, "width": 1280, "height": height, "scale": 0.5}
     )
+    browser.call("Emulation.setDeviceMetricsOverride", width=1280, height=900, deviceScaleFactor=1, mobile=False)
     (SCREENSHOTS / f"{name}-full.png").write_bytes(base64.b64decode(full["data"]))
     math_count = browser.evaluate("document.querySelectorAll('mjx-container').length")
     print(f"{docname}: {len(images)} images, {math_count} formulas, screenshot {SCREENSHOTS / name}.png")
