@@ -8,6 +8,7 @@ References:
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -23,7 +24,6 @@ from gan_lab import losses
 from gan_lab.checkpoint import load_checkpoint, save_checkpoint
 from gan_lab.data import DATASETS, DEFAULT_DATA_DIR, batches, load_dataset
 from gan_lab.models import IMAGE_SIZES, MODELS, build_models
-from gan_lab.plots import plot_losses, save_grid
 from gan_lab.runtime import GanLabError, atomic_write_text, pick_device, seed_everything
 
 DEFAULT_BATCH_SIZE = {"mlp": 64, "conv64": 128, "dcgan": 128}  # seeds "004", "000" and Radford et al.
@@ -92,6 +92,11 @@ class TrainConfig:
         return cfg
 
 
+def _autocast(device: torch.device, amp: bool):  # noqa: ANN202
+    """bfloat16 autocast when asked for; otherwise no context at all (autocast rejects some device types)."""
+    return torch.autocast(device.type, dtype=torch.bfloat16) if amp else contextlib.nullcontext()
+
+
 def d_step(
     discriminator: nn.Module,
     opt_d: torch.optim.Optimizer,
@@ -102,7 +107,7 @@ def d_step(
 ) -> dict[str, torch.Tensor]:
     """One discriminator update on a real and a fake batch; returns detached statistics (no host sync)."""
     opt_d.zero_grad(set_to_none=True)
-    with torch.autocast(x_real.device.type, dtype=torch.bfloat16, enabled=amp):
+    with _autocast(x_real.device, amp):
         logits_real = discriminator(x_real)  # (N, 1)
         # detach: this step trains D only; without it, backward would also fill the generator's gradients
         logits_fake = discriminator(x_fake.detach())  # (N, 1)
@@ -129,7 +134,7 @@ def g_step(
     # freezing D means backward computes only the generator's gradients: D's .grad is left untouched
     discriminator.requires_grad_(False)
     try:
-        with torch.autocast(x_fake.device.type, dtype=torch.bfloat16, enabled=amp):
+        with _autocast(x_fake.device, amp):
             logits_fake = discriminator(x_fake)  # (N, 1), with the graph back into the generator
             loss_g = losses.generator_loss(logits_fake.float(), loss)
         loss_g.backward()
@@ -169,6 +174,8 @@ def _write_rows(rows: list[dict[str, float]], path: Path) -> None:
 
 def train(config: TrainConfig, progress: bool = True) -> TrainResult:
     """Train a GAN as ``config`` says; write config.json, checkpoint.pt, samples/, losses.csv, losses.png."""
+    from gan_lab.plots import plot_losses, save_grid  # lazily: matplotlib costs ~1 s to import, d_step/g_step need none
+
     cfg = config.resolved()
     out = Path(cfg.out)
     ckpt_path = out / "checkpoint.pt"
@@ -234,7 +241,7 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
         stats = torch.zeros(steps_per_epoch, len(STAT_KEYS), device=device)  # filled on device, read once per epoch
         for i, x_real in enumerate(batches(data.images, cfg.batch_size, batch_rng)):
             z = torch.randn(x_real.shape[0], cfg.latent_dim, device=device)  # z ~ N(0, I)
-            with torch.autocast(device.type, dtype=torch.bfloat16, enabled=cfg.amp):
+            with _autocast(device, cfg.amp):
                 x_fake = generator(z)
             out_d = d_step(discriminator, opt_d, x_real, x_fake, cfg.real_label, cfg.amp)
             out_g = g_step(discriminator, opt_g, x_fake, cfg.loss, cfg.amp)
