@@ -231,6 +231,8 @@ def run_evaluate(cfg: EvaluateConfig) -> dict:
     nn_fake, _ = nearest_neighbours(to_classifier_input(fakes[:m]), to_classifier_input(train.images))
     held_subset = heldout.images[torch.randperm(len(heldout), generator=rng)[:m]]  # random: stored class by class
     nn_held, _ = nearest_neighbours(to_classifier_input(held_subset), to_classifier_input(train.images))
+    # the held-out digits are stored class by class: shuffle so that every IS split holds all classes
+    heldout_is, _ = metrics.inception_score(ref_logits[torch.randperm(len(ref_logits), generator=rng)])
     result = {
         "checkpoint": str(cfg.checkpoint),
         "model": train_cfg.model,
@@ -243,10 +245,7 @@ def run_evaluate(cfg: EvaluateConfig) -> dict:
         "preprocessing": "generator output in [-1, 1]; resized to 28x28 with antialiased bilinear interpolation when larger; real digits loaded at the model's size then resized the same way",
         "model_vs_heldout": model,
         "floor_train_vs_heldout": floor,
-        # the held-out digits are stored class by class: shuffle so every IS split holds all classes
-        "heldout_inception_score": metrics.inception_score(ref_logits[torch.randperm(len(ref_logits), generator=rng)])[
-            0
-        ],
+        "heldout_inception_score": heldout_is,
         "fid_ratio_to_floor": model["fid"] / floor["fid"] if floor["fid"] > 0 else float("inf"),
         "nn_pixel_distance_median": {
             "generated_to_train": float(nn_fake.median()),
