@@ -15,8 +15,10 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -125,11 +127,13 @@ def browser(built_book: Path) -> Iterator[DevTools]:
     chromium = find_chromium()
     if chromium is None:
         pytest.skip("no Chromium on PATH: apt-get install -y chromium (make test-slow does it)")
-    with tempfile.TemporaryDirectory(prefix="gan-lab-chromium-") as profile:
+    # ignore_cleanup_errors: Chromium's helper processes may still be writing the profile as it is removed
+    with tempfile.TemporaryDirectory(prefix="gan-lab-chromium-", ignore_cleanup_errors=True) as profile:
         proc = subprocess.Popen(
             [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "about:blank"],
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
+            start_new_session=True,  # its own process group: the browser and its helpers end together
         )
         try:
             port_file = Path(profile) / "DevToolsActivePort"
@@ -151,11 +155,12 @@ def browser(built_book: Path) -> Iterator[DevTools]:
             yield devtools
             devtools.close()
         finally:
-            proc.terminate()
+            os.killpg(proc.pid, signal.SIGTERM)  # the group this test started, nothing else
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                proc.kill()
+                os.killpg(proc.pid, signal.SIGKILL)
+                proc.wait(timeout=10)
 
 
 def test_no_page_references_the_network(built_book: Path) -> None:
