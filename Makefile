@@ -26,10 +26,15 @@ test: $(STAMP) ## run the default test suite (CPU, under 20 minutes on 2 cores)
 	$(BIN)/python -m pytest -q
 
 test-slow: $(STAMP) ## run the slow tests (book build in headless Chromium, nbgrader round trip)
-	command -v chromium >/dev/null || apt-get install -y chromium
+	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
 	$(BIN)/python -m pytest -q -m slow
 
 book: $(STAMP) ## build the web book into _build/html (chapters executed, cached in _build/.jupyter_cache)
+	@# the execution cache only sees the chapters' own cells: a change to gan_lab must re-run them too
+	@h=$$(find gan_lab -name '*.py' | sort | xargs cat | sha256sum | cut -c1-16); \
+	if [ "$$(cat _build/.gan_lab_hash 2>/dev/null)" != "$$h" ]; then \
+		[ ! -d _build/.jupyter_cache ] || echo "gan_lab changed since the last build: chapters will be re-executed"; \
+		rm -rf _build/.jupyter_cache _build/book_runs; mkdir -p _build; echo $$h > _build/.gan_lab_hash; fi
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "open _build/html/index.html (works offline)"
 

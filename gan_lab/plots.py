@@ -1,5 +1,6 @@
 """Figures: sample grids and loss curves, written atomically so an interrupted run never leaves a
-truncated PNG. Matplotlib uses the non-interactive Agg backend (no display needed)."""
+truncated PNG. Figures are built with matplotlib's object API (``Figure``), not pyplot: no display is
+needed, and importing this module never changes the backend of a notebook that uses it."""
 
 from __future__ import annotations
 
@@ -7,14 +8,11 @@ import math
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
+import torch
+from matplotlib.figure import Figure
+from PIL import Image
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import torch  # noqa: E402
-from PIL import Image  # noqa: E402
-
-from gan_lab.runtime import atomic_write  # noqa: E402
+from gan_lab.runtime import atomic_write
 
 
 def to_unit(images: torch.Tensor) -> torch.Tensor:
@@ -58,7 +56,8 @@ def plot_losses(rows: Sequence[dict[str, float]], path: str | Path, steps_per_ep
     Raw per-step values are drawn faint with a moving average on top: GAN losses are noisy by nature.
     """
     steps = [r["step"] for r in rows]
-    fig, (ax_loss, ax_prob) = plt.subplots(1, 2, figsize=(11, 3.8))
+    fig = Figure(figsize=(11, 3.8))
+    ax_loss, ax_prob = fig.subplots(1, 2)
     window = max(1, len(rows) // 50)
     for ax, keys in ((ax_loss, ("loss_d", "loss_g")), (ax_prob, ("d_real", "d_fake"))):
         for key, color in zip(keys, ("tab:blue", "tab:orange")):
@@ -78,5 +77,4 @@ def plot_losses(rows: Sequence[dict[str, float]], path: str | Path, steps_per_ep
     ax_prob.axhline(0.5, color="gray", linestyle=":", linewidth=1)
     fig.tight_layout()
     atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=110))
-    plt.close(fig)
     return Path(path)

@@ -39,7 +39,7 @@ class TrainConfig:
         default="auto", metadata={"help": "auto: full MNIST if available, else the shipped sample", "choices": DATASETS}
     )
     data_dir: str = field(default=str(DEFAULT_DATA_DIR), metadata={"help": "where full MNIST is cached/downloaded"})
-    max_samples: int = field(default=0, metadata={"help": "keep only the first N training images (0: all)"})
+    max_samples: int = field(default=0, metadata={"help": "train on a fixed random subset of N images (0: all)"})
     epochs: int = field(default=5, metadata={"help": "number of passes over the training images"})
     batch_size: int = field(default=0, metadata={"help": "0: the model's default (mlp 64, conv64 128, dcgan 128)"})
     lr: float = field(default=2e-4, metadata={"help": "Adam learning rate for both networks (Radford et al.)"})

@@ -50,9 +50,17 @@ def test_resize_to_64_is_antialiased_bilinear() -> None:
     ds = data.load_dataset("sample", 64, max_samples=10)
     assert ds.images.shape == (10, 1, 64, 64)
     assert ds.images.min() >= -1 and ds.images.max() <= 1
-    raw = torch.from_numpy(data.load_sample_uint8("train")[0][:10]).float().unsqueeze(1) / 255
+    images, _ = data.load_sample_uint8("train")
+    raw = torch.from_numpy(images[np.random.default_rng(0).permutation(len(images))[:10]]).float().unsqueeze(1) / 255
     expected = F.interpolate(raw, size=(64, 64), mode="bilinear", antialias=True, align_corners=False) * 2 - 1
     assert torch.allclose(ds.images, expected.clamp(-1, 1), atol=1e-6)
+
+
+def test_max_samples_is_a_fixed_subset_of_every_class() -> None:
+    a, b = data.load_dataset("sample", 28, max_samples=300), data.load_dataset("sample", 28, max_samples=300)
+    assert len(a) == 300 and torch.equal(a.images, b.images)
+    counts = torch.bincount(a.labels, minlength=10)
+    assert counts.min() >= 15, counts  # the first 300 in file order would all be zeros
 
 
 def test_batches_are_a_permutation_and_drop_the_last_partial_batch() -> None:

@@ -110,7 +110,8 @@ def load_dataset(
     """Load ``name`` (auto, mnist, fashion-mnist, sample) as one tensor on ``device``.
 
     ``auto`` uses full MNIST when it is in ``data_dir`` or can be downloaded there, else the shipped
-    sample; ``description`` says which and why. ``max_samples > 0`` keeps the first that many images.
+    sample; ``description`` says which and why. ``max_samples > 0`` keeps that many images, a fixed random
+    subset (the same for every call) so that all classes stay represented: the files are sorted by class.
     """
     if name not in DATASETS:
         raise GanLabError(f"unknown dataset {name!r}: expected one of {', '.join(DATASETS)}")
@@ -132,8 +133,9 @@ def load_dataset(
     else:
         images, labels = _full_uint8(name, data_dir, split, allow_download=True)
         description = f"full {name} from {data_dir}"
-    if max_samples > 0:
-        images, labels = images[:max_samples], labels[:max_samples]
+    if 0 < max_samples < len(labels):
+        keep = np.random.default_rng(0).permutation(len(labels))[:max_samples]  # own RNG: seeds elsewhere unaffected
+        images, labels = images[keep], labels[keep]
     x = _to_tensor(images, image_size, device)
     y = torch.from_numpy(labels.astype(np.int64)).to(device)
     return Dataset(x, y, f"{description}: {len(y)} images at {image_size}x{image_size}")
