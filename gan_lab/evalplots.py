@@ -16,17 +16,14 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-import matplotlib
+import torch
+from matplotlib.figure import Figure
+from PIL import Image, ImageDraw
 
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import torch  # noqa: E402
-from PIL import Image, ImageDraw  # noqa: E402
-
-from gan_lab.checkpoint import load_checkpoint  # noqa: E402
-from gan_lab.models import build_models  # noqa: E402
-from gan_lab.plots import grid_image  # noqa: E402
-from gan_lab.runtime import GanLabError, atomic_write  # noqa: E402
+from gan_lab.checkpoint import load_checkpoint
+from gan_lab.models import build_models
+from gan_lab.plots import grid_image
+from gan_lab.runtime import GanLabError, atomic_write
 
 
 @torch.no_grad()
@@ -58,7 +55,9 @@ def plot_d_histograms(outputs: Sequence[tuple[int, torch.Tensor, torch.Tensor]],
         raise GanLabError("no checkpoints to draw discriminator histograms from")
     cols = min(4, len(outputs))
     rows = -(-len(outputs) // cols)  # ceiling division: at most 4 panels per row
-    fig, axes = plt.subplots(rows, cols, figsize=(2.6 * cols, 2.3 * rows), sharex=True, squeeze=False)
+    # matplotlib's object API: no pyplot state, and a notebook's backend is never switched
+    fig = Figure(figsize=(2.6 * cols, 2.3 * rows))
+    axes = fig.subplots(rows, cols, sharex=True, squeeze=False)
     for ax in axes.flat[len(outputs) :]:
         ax.axis("off")
     bins = torch.linspace(0, 1, 26).tolist()
@@ -75,7 +74,6 @@ def plot_d_histograms(outputs: Sequence[tuple[int, torch.Tensor, torch.Tensor]],
     axes[0][0].legend(fontsize=7, loc="upper left")
     fig.tight_layout()
     atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
-    plt.close(fig)
     return Path(path)
 
 
