@@ -18,6 +18,7 @@ import argparse
 import os
 import sys
 import time
+import warnings
 from pathlib import Path
 
 import nbformat
@@ -133,6 +134,8 @@ def main(argv: list[str] | None = None) -> int:
         for path in generate(root):
             print(f"wrote {path.relative_to(root)}")
     else:
+        # nbgrader 0.9.6's gradebook triggers SQLAlchemy 'not in session' warnings on every regrade: noise
+        warnings.filterwarnings("ignore", message=".*not in session.*")
         for (student, lesson), s in grade(root).items():
             print(f"autograded {student}/{lesson} in {s:.1f} s")
         print(f"wrote {root / 'feedback'}/ and {root / 'grades.csv'}")
