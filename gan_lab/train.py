@@ -9,6 +9,7 @@ References:
 from __future__ import annotations
 
 import contextlib
+import copy
 import csv
 import io
 import json
@@ -52,6 +53,11 @@ class TrainConfig:
     real_label: float = field(default=1.0, metadata={"help": "target for real images; 0.9 = one-sided label smoothing"})
     device: str = field(default="auto", metadata={"help": "auto (cuda, then mps, then cpu), cpu, cuda, cuda:N, mps"})
     amp: bool = field(default=False, metadata={"help": "bfloat16 mixed precision (CUDA only)"})
+    # an average of the generator over recent steps smooths out the oscillation of the two-player game
+    ema: float = field(
+        default=0.0,
+        metadata={"help": "decay of a moving average of the generator's weights used for samples (e.g. 0.999; 0: off)"},
+    )
     seed: int = field(default=0, metadata={"help": "seeds data order, noise, dropout and initial weights"})
     num_threads: int = field(default=0, metadata={"help": "CPU threads for torch (0: torch's default)"})
     n_fixed: int = field(default=64, metadata={"help": "images in the per-epoch progress grid"})
@@ -85,6 +91,8 @@ class TrainConfig:
             )
         if not (cfg.lr > 0 and 0 <= cfg.beta1 < 1 and 0 <= cfg.beta2 < 1):
             raise GanLabError("expected --lr > 0 and 0 <= --beta1, --beta2 < 1")
+        if not 0.0 <= cfg.ema < 1.0:
+            raise GanLabError(f"--ema must be in [0, 1), got {cfg.ema}")
         if not 0.5 < cfg.real_label <= 1.0:
             raise GanLabError(f"--real-label must be in (0.5, 1], got {cfg.real_label}")
         if cfg.loss not in losses.GENERATOR_LOSSES:
@@ -145,10 +153,21 @@ def g_step(
     return {"loss_g": loss_g.detach()}
 
 
+@torch.no_grad()
+def ema_update(generator_ema: nn.Module, generator: nn.Module, decay: float) -> None:
+    r"""Exponential moving average of the weights (Yazici et al. 2019): $\bar\theta \leftarrow d\,\bar\theta + (1-d)\,\theta$.
+
+    BatchNorm's running statistics are copied, not averaged: they already are moving averages.
+    """
+    torch._foreach_lerp_(list(generator_ema.parameters()), list(generator.parameters()), 1.0 - decay)
+    for b_ema, b in zip(generator_ema.buffers(), generator.buffers()):
+        b_ema.copy_(b)
+
+
 @dataclass
 class TrainResult:
     out: Path
-    generator: nn.Module
+    generator: nn.Module  # the moving average when --ema is on
     discriminator: nn.Module
     rows: list[dict[str, float]]  # one per step: epoch, step, loss_d, loss_g, d_real, d_fake
     seconds_per_epoch: list[float]
@@ -205,9 +224,12 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
     opt_d = torch.optim.Adam(discriminator.parameters(), lr=cfg.lr, betas=(cfg.beta1, cfg.beta2))
     batch_rng = torch.Generator().manual_seed(cfg.seed)  # data order, on the CPU on every device
     fixed_z = torch.randn(cfg.n_fixed, cfg.latent_dim, generator=torch.Generator().manual_seed(cfg.seed + 1)).to(device)
+    generator_ema = copy.deepcopy(generator).eval().requires_grad_(False) if cfg.ema else None
     start_epoch = 0
     if state is not None:
         generator.load_state_dict(state["generator"])
+        if generator_ema is not None:
+            generator_ema.load_state_dict(state["generator_ema"])
         discriminator.load_state_dict(state["discriminator"])
         opt_g.load_state_dict(state["opt_g"])
         opt_d.load_state_dict(state["opt_d"])
@@ -245,6 +267,8 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
                 x_fake = generator(z)
             out_d = d_step(discriminator, opt_d, x_real, x_fake, cfg.real_label, cfg.amp)
             out_g = g_step(discriminator, opt_g, x_fake, cfg.loss, cfg.amp)
+            if generator_ema is not None:
+                ema_update(generator_ema, generator, cfg.ema)
             stats[i] = torch.stack([out_d["loss_d"], out_g["loss_g"], out_d["d_real"], out_d["d_fake"]])
             bar.update(1)
         epoch_stats = stats.cpu()  # the one host sync of the epoch
@@ -256,11 +280,12 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
         rows += new_rows
         generator.eval()
         with torch.no_grad():
-            save_grid(generator(fixed_z), out / "samples" / f"epoch_{epoch:03d}.png")
+            save_grid((generator_ema or generator)(fixed_z), out / "samples" / f"epoch_{epoch:03d}.png")
         _write_rows(rows, out / "losses.csv")
         plot_losses(rows, out / "losses.png")
         save_checkpoint(
-            _state(cfg, epoch, channels, generator, discriminator, opt_g, opt_d, batch_rng, device), ckpt_path
+            _state(cfg, epoch, channels, generator, generator_ema, discriminator, opt_g, opt_d, batch_rng, device),
+            ckpt_path,
         )
         seconds.append(time.perf_counter() - t0)
         means = epoch_stats.mean(0).tolist()
@@ -275,15 +300,16 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
     if writer is not None:
         writer.close()
     generator.eval()
-    return TrainResult(out, generator, discriminator, rows, seconds, data.description)
+    return TrainResult(out, generator_ema or generator, discriminator, rows, seconds, data.description)
 
 
-def _state(cfg, epoch, channels, generator, discriminator, opt_g, opt_d, batch_rng, device) -> dict:  # noqa: ANN001
+def _state(cfg, epoch, channels, generator, generator_ema, discriminator, opt_g, opt_d, batch_rng, device) -> dict:  # noqa: ANN001
     return {
         "epoch": epoch,
         "config": asdict(cfg),
         "channels": channels,
         "generator": generator.state_dict(),
+        **({"generator_ema": generator_ema.state_dict()} if generator_ema is not None else {}),
         "discriminator": discriminator.state_dict(),
         "opt_g": opt_g.state_dict(),
         "opt_d": opt_d.state_dict(),
@@ -310,5 +336,6 @@ def load_generator(checkpoint: str | Path, device: str | torch.device = "cpu") -
     state = load_checkpoint(checkpoint, map_location=device)
     cfg = TrainConfig.from_dict(state["config"])
     generator, _ = build_models(cfg.model, cfg.latent_dim, int(state["channels"]))
-    generator.load_state_dict(state["generator"])
+    # the moving average, when the run kept one, is the better generator to sample from
+    generator.load_state_dict(state.get("generator_ema", state["generator"]))
     return generator.to(device).eval(), cfg

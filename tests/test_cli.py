@@ -118,3 +118,21 @@ def test_bad_input_cuda_without_gpu(tmp_path: Path) -> None:
     if torch.cuda.is_available():
         pytest.skip("a GPU is present: --device cuda is valid here")
     assert "no CUDA GPU is visible" in bad("train", *SMOKE, "--device", "cuda", "--out", str(tmp_path / "x"))
+
+
+def test_ema_generator_is_saved_resumed_and_sampled(tmp_path: Path) -> None:
+    import torch
+
+    from gan_lab.checkpoint import load_checkpoint
+    from gan_lab.train import load_generator
+
+    out = tmp_path / "ema"
+    assert run_cli("train", "--model", "mlp", *SMOKE, "--ema", "0.99", "--out", str(out)).returncode == 0
+    resumed = run_cli("train", "--out", str(out), "--resume", "--epochs", "2", "--num-threads", "1", "--device", "cpu")
+    assert resumed.returncode == 0, resumed.stderr
+    state = load_checkpoint(out / "checkpoint.pt")
+    assert state["epoch"] == 2 and set(state["generator_ema"]) == set(state["generator"])
+    assert any(not torch.equal(state["generator_ema"][k], state["generator"][k]) for k in state["generator"])
+    generator, _ = load_generator(out / "checkpoint.pt")
+    assert all(torch.equal(v, state["generator_ema"][k]) for k, v in generator.state_dict().items())
+    assert "--ema must be in [0, 1)" in bad("train", "--ema", "1.5", "--out", str(tmp_path / "x"))

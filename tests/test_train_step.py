@@ -75,3 +75,21 @@ def test_saturating_loss_is_selectable() -> None:
     logits = discriminator(x_fake).detach()
     expected = torch.log1p(-torch.sigmoid(logits)).mean()
     assert torch.allclose(g_step(discriminator, opt_g, x_fake, loss="saturating")["loss_g"], expected, atol=1e-5)
+
+
+def test_ema_update_is_the_moving_average_and_copies_batchnorm_statistics() -> None:
+    from gan_lab.train import ema_update
+
+    generator, _, opt_g, _, _, _ = setup("mlp")
+    generator_ema = copy.deepcopy(generator)
+    before = snapshot(generator_ema)
+    with torch.no_grad():
+        for p in generator.parameters():
+            p.add_(1.0)
+        generator(torch.randn(8, 100))  # moves BatchNorm's running statistics
+    ema_update(generator_ema, generator, decay=0.9)
+    for name, p in generator_ema.named_parameters():
+        expected = 0.9 * before[name] + 0.1 * dict(generator.named_parameters())[name]
+        assert torch.allclose(p, expected, atol=1e-6), name
+    for b_ema, b in zip(generator_ema.buffers(), generator.buffers()):
+        assert torch.equal(b_ema, b)
