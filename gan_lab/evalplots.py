@@ -81,7 +81,8 @@ def nearest_neighbours(
     queries: torch.Tensor, pool: torch.Tensor, chunk: int = 1024
 ) -> tuple[torch.Tensor, torch.Tensor]:
     """Pixel-space L2 nearest neighbour in ``pool`` (M, C, H, W) of each query (N, C, H, W): (distances, indices)."""
-    q, p = queries.flatten(1).float(), pool.flatten(1).float()  # (N, CHW), (M, CHW)
+    # float64: cdist's fast path (|a|^2 + |b|^2 - 2ab) loses small distances to cancellation in float32
+    q, p = queries.flatten(1).double(), pool.flatten(1).double()  # (N, CHW), (M, CHW)
     dist, idx = [], []
     for start in range(0, q.shape[0], chunk):
         d = torch.cdist(q[start : start + chunk], p)  # (chunk, M)
