@@ -65,6 +65,23 @@ def same_tensors(a: list, b: list) -> bool:  # noqa: ANN001
     return True
 
 
+def expect_tanh_range(images: torch.Tensor, exercise: str) -> None:
+    """A generator's output must cover [-1, 1] like the data: catches a sigmoid (or nothing) in place of tanh."""
+    v = to_numpy(images)
+    if v.min() >= 0.0:
+        raise fail(
+            exercise,
+            "every output is in [0, 1]: a sigmoid instead of tanh on the output",
+            "end with nn.Tanh(): the data are scaled to [-1, 1]",
+        )
+    expect(
+        v.min() >= -1.0 and v.max() <= 1.0,
+        exercise,
+        "outputs outside [-1, 1]: no tanh on the output layer",
+        "end with nn.Tanh()",
+    )
+
+
 def count_parameters(module: nn.Module) -> int:
     return sum(p.numel() for p in module.parameters() if p.requires_grad)
 
