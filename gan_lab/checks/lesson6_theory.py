@@ -83,14 +83,18 @@ def check_optimal_discriminator(optimal_discriminator, hidden: bool = False) -> 
     )
 
 
+def _distribution_pairs(seed: int, sizes: tuple[int, ...]) -> list[tuple[np.ndarray, np.ndarray]]:
+    """A fixed pair of distributions, then one random (Dirichlet) pair per size in ``sizes``."""
+    rng = np.random.default_rng(seed)
+    cases = [(np.array([0.1, 0.2, 0.3, 0.4]), np.array([0.25, 0.25, 0.25, 0.25]))]
+    return cases + [(rng.dirichlet(np.ones(k)), rng.dirichlet(np.ones(k))) for k in sizes]
+
+
 def check_jsd(jsd, hidden: bool = False) -> None:
     """jsd(p, q) for probability vectors, natural log; 0 log 0 counts as 0. Reference: scipy's jensenshannon squared."""
     verify_untouched()
     ex = "jsd"
-    rng = np.random.default_rng(23 if hidden else 5)
-    cases = [(np.array([0.1, 0.2, 0.3, 0.4]), np.array([0.25, 0.25, 0.25, 0.25]))]
-    for k in (3, 50) if hidden else (6, 20):
-        cases.append((rng.dirichlet(np.ones(k)), rng.dirichlet(np.ones(k))))
+    cases = _distribution_pairs(23 if hidden else 5, (3, 50) if hidden else (6, 20))
     cases.append((np.array([0.5, 0.5, 0.0]), np.array([0.0, 0.5, 0.5])))  # zeros: 0 log 0 = 0
     for p, q in cases:
         got = float(call(ex, jsd, p.copy(), q.copy()))
@@ -138,9 +142,7 @@ def check_value_at_optimum(value_at_optimum, hidden: bool = False) -> None:
     """value_at_optimum(p_data, p_g) = sum p_data log D* + sum p_g log(1 - D*) = -log 4 + 2 JSD(p_data, p_g)."""
     verify_untouched()
     ex = "value_at_optimum"
-    rng = np.random.default_rng(29 if hidden else 8)
-    cases = [(np.array([0.1, 0.2, 0.3, 0.4]), np.array([0.25, 0.25, 0.25, 0.25]))]
-    cases += [(rng.dirichlet(np.ones(k)), rng.dirichlet(np.ones(k))) for k in ((4, 30) if hidden else (5, 12))]
+    cases = _distribution_pairs(29 if hidden else 8, (4, 30) if hidden else (5, 12))
     cases.append((np.full(6, 1 / 6), np.full(6, 1 / 6)))
     for p, q in cases:
         got = float(call(ex, value_at_optimum, p.copy(), q.copy()))
