@@ -4,6 +4,8 @@ References:
 - Goodfellow et al. 2014, Algorithm 1 (alternate a D step and a G step; non-saturating G loss).
 - Radford et al. 2015 (Adam, lr 2e-4, beta1 0.5).
 - Salimans et al. 2016 (one-sided label smoothing).
+- Heusel et al. 2017 (two time-scale update rule, ``--lr-d``).
+- Zhao et al. 2020 (differentiable augmentation, ``--augment``; see ``gan_lab.augment``).
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from torch import nn
 from tqdm.auto import tqdm
 
 from gan_lab import losses
+from gan_lab.augment import diff_augment, parse_policy
 from gan_lab.checkpoint import load_checkpoint, save_checkpoint
 from gan_lab.data import DATASETS, DEFAULT_DATA_DIR, batches, load_dataset
 from gan_lab.models import IMAGE_SIZES, MODELS, build_models
@@ -44,6 +47,8 @@ class TrainConfig:
     epochs: int = field(default=5, metadata={"help": "number of passes over the training images"})
     batch_size: int = field(default=0, metadata={"help": "0: the model's default (mlp 64, conv64 128, dcgan 128)"})
     lr: float = field(default=2e-4, metadata={"help": "Adam learning rate for both networks (Radford et al.)"})
+    # two time-scale update rule (Heusel et al. 2017): a faster discriminator keeps its gradients informative
+    lr_d: float = field(default=0.0, metadata={"help": "discriminator learning rate (0: the same as --lr)"})
     # beta1 = 0.5 instead of 0.9: less momentum, so an optimizer reacts faster to the other player's moves
     beta1: float = field(default=0.5, metadata={"help": "Adam beta1"})
     beta2: float = field(default=0.999, metadata={"help": "Adam beta2"})
@@ -54,6 +59,10 @@ class TrainConfig:
     device: str = field(default="auto", metadata={"help": "auto (cuda, then mps, then cpu), cpu, cuda, cuda:N, mps"})
     amp: bool = field(default=False, metadata={"help": "bfloat16 mixed precision (CUDA only)"})
     # an average of the generator over recent steps smooths out the oscillation of the two-player game
+    augment: str = field(
+        default="",
+        metadata={"help": "DiffAugment policy for every image D sees, e.g. translation,cutout (empty: off)"},
+    )
     ema: float = field(
         default=0.0,
         metadata={"help": "decay of a moving average of the generator's weights used for samples (e.g. 0.999; 0: off)"},
@@ -89,8 +98,9 @@ class TrainConfig:
                 f"model {cfg.model} produces {IMAGE_SIZES[cfg.model]}x{IMAGE_SIZES[cfg.model]} images, "
                 f"not {cfg.image_size}x{cfg.image_size}: drop --image-size or pass {IMAGE_SIZES[cfg.model]}"
             )
-        if not (cfg.lr > 0 and 0 <= cfg.beta1 < 1 and 0 <= cfg.beta2 < 1):
-            raise GanLabError("expected --lr > 0 and 0 <= --beta1, --beta2 < 1")
+        if not (cfg.lr > 0 and cfg.lr_d >= 0 and 0 <= cfg.beta1 < 1 and 0 <= cfg.beta2 < 1):
+            raise GanLabError("expected --lr > 0, --lr-d >= 0 and 0 <= --beta1, --beta2 < 1")
+        cfg.augment = ",".join(parse_policy(cfg.augment))
         if not 0.0 <= cfg.ema < 1.0:
             raise GanLabError(f"--ema must be in [0, 1), got {cfg.ema}")
         if not 0.5 < cfg.real_label <= 1.0:
@@ -221,7 +231,7 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
     generator, discriminator = build_models(cfg.model, cfg.latent_dim, channels)
     generator, discriminator = generator.to(device), discriminator.to(device)
     opt_g = torch.optim.Adam(generator.parameters(), lr=cfg.lr, betas=(cfg.beta1, cfg.beta2))
-    opt_d = torch.optim.Adam(discriminator.parameters(), lr=cfg.lr, betas=(cfg.beta1, cfg.beta2))
+    opt_d = torch.optim.Adam(discriminator.parameters(), lr=cfg.lr_d or cfg.lr, betas=(cfg.beta1, cfg.beta2))
     batch_rng = torch.Generator().manual_seed(cfg.seed)  # data order, on the CPU on every device
     fixed_z = torch.randn(cfg.n_fixed, cfg.latent_dim, generator=torch.Generator().manual_seed(cfg.seed + 1)).to(device)
     generator_ema = copy.deepcopy(generator).eval().requires_grad_(False) if cfg.ema else None
@@ -249,6 +259,11 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
         raise GanLabError(
             f"the dataset has {len(data)} images, fewer than one batch of {cfg.batch_size}; lower --batch-size"
         )
+    policy = parse_policy(cfg.augment)
+
+    def augment(x: torch.Tensor) -> torch.Tensor:
+        return diff_augment(x, policy) if policy else x
+
     seconds: list[float] = []
     bar = tqdm(
         total=cfg.epochs * steps_per_epoch,
@@ -265,8 +280,9 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
             z = torch.randn(x_real.shape[0], cfg.latent_dim, device=device)  # z ~ N(0, I)
             with _autocast(device, cfg.amp):
                 x_fake = generator(z)
-            out_d = d_step(discriminator, opt_d, x_real, x_fake, cfg.real_label, cfg.amp)
-            out_g = g_step(discriminator, opt_g, x_fake, cfg.loss, cfg.amp)
+            # DiffAugment: D only ever sees augmented images, real and fake alike, each call freshly drawn
+            out_d = d_step(discriminator, opt_d, augment(x_real), augment(x_fake), cfg.real_label, cfg.amp)
+            out_g = g_step(discriminator, opt_g, augment(x_fake), cfg.loss, cfg.amp)
             if generator_ema is not None:
                 ema_update(generator_ema, generator, cfg.ema)
             stats[i] = torch.stack([out_d["loss_d"], out_g["loss_g"], out_d["d_real"], out_d["d_fake"]])
