@@ -6,11 +6,11 @@ from pathlib import Path
 
 import pytest
 import torch
-from conftest import SMOKE, run_cli
 
 from gan_lab.augment import cutout, diff_augment, parse_policy, translate
 from gan_lab.runtime import GanLabError
 from gan_lab.train import TrainConfig
+from tests.conftest import SMOKE, run_cli
 
 
 def digits(n: int = 16, size: int = 28) -> torch.Tensor:

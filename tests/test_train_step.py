@@ -77,12 +77,13 @@ def test_saturating_loss_is_selectable() -> None:
     assert torch.allclose(g_step(discriminator, opt_g, x_fake, loss="saturating")["loss_g"], expected, atol=1e-5)
 
 
-def test_ema_update_is_the_moving_average_and_copies_batchnorm_statistics() -> None:
+def test_ema_update_is_the_moving_average_of_the_parameters_only() -> None:
     from gan_lab.train import ema_update
 
     generator, _, opt_g, _, _, _ = setup("mlp")
     generator_ema = copy.deepcopy(generator)
     before = snapshot(generator_ema)
+    buffers_before = [b.clone() for b in generator_ema.buffers()]
     with torch.no_grad():
         for p in generator.parameters():
             p.add_(1.0)
@@ -91,5 +92,24 @@ def test_ema_update_is_the_moving_average_and_copies_batchnorm_statistics() -> N
     for name, p in generator_ema.named_parameters():
         expected = 0.9 * before[name] + 0.1 * dict(generator.named_parameters())[name]
         assert torch.allclose(p, expected, atol=1e-6), name
-    for b_ema, b in zip(generator_ema.buffers(), generator.buffers()):
-        assert torch.equal(b_ema, b)
+    for b_ema, b in zip(generator_ema.buffers(), buffers_before):
+        assert torch.equal(b_ema, b), "the live generator's BatchNorm statistics do not belong to the average"
+
+
+def test_recalibrate_batchnorm_computes_the_statistics_of_the_generators_own_weights() -> None:
+    from gan_lab.train import recalibrate_batchnorm
+
+    torch.manual_seed(0)
+    generator, _ = build_models("mlp")
+    first_linear, first_norm = generator.net[0], generator.net[1]
+    momentum = first_norm.momentum
+    rng_before = torch.get_rng_state()
+    recalibrate_batchnorm(generator, 100, batches=4, batch_size=256, seed=7)
+    assert torch.equal(torch.get_rng_state(), rng_before), "recalibration must not consume training's random stream"
+    assert not generator.training and first_norm.momentum == momentum
+    z = torch.randn(4 * 256, 100, generator=torch.Generator().manual_seed(7))
+    with torch.no_grad():
+        h = first_linear(z)  # (1024, 256): what the first BatchNorm saw
+    assert torch.allclose(first_norm.running_mean, h.mean(0), atol=1e-5)
+    batch_vars = torch.stack([c.var(0) for c in h.split(256)])  # unbiased, per batch, as BatchNorm keeps them
+    assert torch.allclose(first_norm.running_var, batch_vars.mean(0), rtol=1e-4)
