@@ -240,7 +240,8 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
     if cfg.resume:
         state = load_checkpoint(ckpt_path)
         # the run's identity comes from the checkpoint; only these may change when continuing
-        changeable = {k: getattr(cfg, k) for k in ("epochs", "device", "tensorboard", "num_threads", "resume")}
+        # (out too: a run directory that was copied or moved records where it lives now)
+        changeable = {k: getattr(cfg, k) for k in ("epochs", "device", "tensorboard", "num_threads", "resume", "out")}
         cfg = TrainConfig.from_dict({**state["config"], **changeable})
     elif ckpt_path.exists():
         raise GanLabError(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import json
+import shutil
 from dataclasses import fields
 from pathlib import Path
 
@@ -126,12 +127,15 @@ def test_ema_generator_is_saved_resumed_and_sampled(tmp_path: Path) -> None:
     from gan_lab.checkpoint import load_checkpoint
     from gan_lab.train import load_generator
 
-    out = tmp_path / "ema"
-    assert run_cli("train", "--model", "mlp", *SMOKE, "--ema", "0.99", "--out", str(out)).returncode == 0
+    first = tmp_path / "ema_first"
+    assert run_cli("train", "--model", "mlp", *SMOKE, "--ema", "0.99", "--out", str(first)).returncode == 0
+    out = tmp_path / "ema"  # a copied run directory continues where it now lives
+    shutil.copytree(first, out)
     resumed = run_cli("train", "--out", str(out), "--resume", "--epochs", "2", "--num-threads", "1", "--device", "cpu")
     assert resumed.returncode == 0, resumed.stderr
     state = load_checkpoint(out / "checkpoint.pt")
     assert state["epoch"] == 2 and set(state["generator_ema"]) == set(state["generator"])
+    assert state["config"]["out"] == str(out) == json.loads((out / "config.json").read_text())["out"]
     assert any(not torch.equal(state["generator_ema"][k], state["generator"][k]) for k in state["generator"])
     generator, _ = load_generator(out / "checkpoint.pt")
     assert all(torch.equal(v, state["generator_ema"][k]) for k, v in generator.state_dict().items())
