@@ -175,7 +175,7 @@ def ema_update(generator_ema: nn.Module, generator: nn.Module, decay: float) -> 
 
 @torch.no_grad()
 def recalibrate_batchnorm(
-    generator: nn.Module, latent_dim: int, batches: int = 16, batch_size: int = 64, seed: int = 0
+    generator: nn.Module, latent_dim: int, batches: int = 32, batch_size: int = 128, seed: int = 0
 ) -> nn.Module:
     """Recompute every BatchNorm running mean and variance of ``generator`` from its own outputs.
 
@@ -183,7 +183,9 @@ def recalibrate_batchnorm(
     conv64 after 16 epochs scored IS 2.0 with copied statistics and 4.2 with recalibrated ones
     (the live generator: 4.5). Each statistic becomes the plain average over ``batches`` batches of
     z ~ N(0, I), drawn from their own seeded generator, so training's random stream is untouched
-    and a resumed run recalibrates exactly as an uninterrupted one. Returns ``generator`` in eval mode.
+    and a resumed run recalibrates exactly as an uninterrupted one. 4,096 samples by default: with
+    1,024, the MLP's FID moved between 37.5 and 46.1 with the recalibration seed alone; with 4,096
+    and more it stayed within 39.5-40.3. Returns ``generator`` in eval mode.
     """
     norms = [m for m in generator.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     if not norms:
