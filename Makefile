@@ -30,11 +30,11 @@ test-slow: $(STAMP) ## run the slow tests (book build in headless Chromium, nbgr
 	$(BIN)/python -m pytest -q -m slow
 
 book: $(STAMP) ## build the web book into _build/html (chapters executed, cached in _build/.jupyter_cache)
-	@# the execution cache only sees the chapters' own cells: a change to gan_lab must re-run them too
-	@# (and Sphinx re-reads only changed sources, hence .doctrees goes too)
-	@h=$$(find gan_lab -name '*.py' | sort | xargs cat | sha256sum | cut -c1-16); \
+	@# the execution cache only sees the chapters' own cells: a change to gan_lab (code, weights, data) or
+	@# to the results the chapters read must re-run them too (Sphinx re-reads only changed sources: .doctrees goes too)
+	@h=$$(find gan_lab book/results -type f -not -path '*/__pycache__/*' | sort | xargs cat | sha256sum | cut -c1-16); \
 	if [ "$$(cat _build/.gan_lab_hash 2>/dev/null)" != "$$h" ]; then \
-		[ ! -d _build/.doctrees ] || echo "gan_lab changed since the last build: chapters will be re-executed"; \
+		[ ! -d _build/.doctrees ] || echo "gan_lab or book/results changed since the last build: chapters will be re-executed"; \
 		rm -rf _build/.jupyter_cache _build/.doctrees _build/book_runs; mkdir -p _build; echo $$h > _build/.gan_lab_hash; fi
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "open _build/html/index.html (works offline)"
