@@ -290,11 +290,7 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
         raise GanLabError(
             f"the dataset has {len(data)} images, fewer than one batch of {cfg.batch_size}; lower --batch-size"
         )
-    policy = parse_policy(cfg.augment)
-
-    def augment(x: torch.Tensor) -> torch.Tensor:
-        return diff_augment(x, policy) if policy else x
-
+    policy = parse_policy(cfg.augment)  # () when off: diff_augment then returns its input unchanged
     seconds: list[float] = []
     bar = tqdm(
         total=cfg.epochs * steps_per_epoch,
@@ -312,8 +308,9 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
             with _autocast(device, cfg.amp):
                 x_fake = generator(z)
             # DiffAugment: D only ever sees augmented images, real and fake alike, each call freshly drawn
-            out_d = d_step(discriminator, opt_d, augment(x_real), augment(x_fake), cfg.real_label, cfg.amp)
-            out_g = g_step(discriminator, opt_g, augment(x_fake), cfg.loss, cfg.amp)
+            x_real_d, x_fake_d = diff_augment(x_real, policy), diff_augment(x_fake, policy)
+            out_d = d_step(discriminator, opt_d, x_real_d, x_fake_d, cfg.real_label, cfg.amp)
+            out_g = g_step(discriminator, opt_g, diff_augment(x_fake, policy), cfg.loss, cfg.amp)
             if generator_ema is not None:
                 ema_update(generator_ema, generator, cfg.ema)
             stats[i] = torch.stack([out_d["loss_d"], out_g["loss_g"], out_d["d_real"], out_d["d_fake"]])
