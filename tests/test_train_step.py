@@ -78,7 +78,7 @@ def test_saturating_loss_is_selectable() -> None:
 
 
 def test_ema_update_is_the_moving_average_of_the_parameters_only() -> None:
-    from gan_lab.train import ema_update
+    from gan_lab.ema import ema_update
 
     generator, _, opt_g, _, _, _ = setup("mlp")
     generator_ema = copy.deepcopy(generator)
@@ -97,7 +97,7 @@ def test_ema_update_is_the_moving_average_of_the_parameters_only() -> None:
 
 
 def test_recalibrate_batchnorm_computes_the_statistics_of_the_generators_own_weights() -> None:
-    from gan_lab.train import recalibrate_batchnorm
+    from gan_lab.ema import recalibrate_batchnorm
 
     torch.manual_seed(0)
     generator, _ = build_models("mlp")
