@@ -14,6 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import MISSING, dataclass, field, fields
 from pathlib import Path
 
+from gan_lab.latent import TRUNCATION_HELP
 from gan_lab.runtime import GanLabError
 
 
@@ -26,6 +27,7 @@ class SampleConfig:
     out: str = field(default="grid.png", metadata={"help": "grid PNG to write"})
     npz: str = field(default="", metadata={"help": "also save the images as an array in [0, 1] to this .npz"})
     seed: int = field(default=0, metadata={"help": "seed for the noise z"})
+    truncation: float = field(default=0.0, metadata={"help": TRUNCATION_HELP})
     device: str = field(default="auto", metadata={"help": "auto, cpu, cuda, cuda:N, mps"})
 
 
@@ -40,6 +42,7 @@ def run_sample(cfg: SampleConfig) -> None:
     import numpy as np
     import torch
 
+    from gan_lab.latent import sample_noise
     from gan_lab.plots import save_grid, to_unit
     from gan_lab.runtime import atomic_write, pick_device
     from gan_lab.train import load_generator
@@ -50,7 +53,7 @@ def run_sample(cfg: SampleConfig) -> None:
         raise GanLabError(f"--n must be a positive integer, got {cfg.n}")
     device = pick_device(cfg.device)
     generator, train_cfg = load_generator(cfg.checkpoint, device)
-    z = torch.randn(cfg.n, train_cfg.latent_dim, generator=torch.Generator().manual_seed(cfg.seed)).to(device)
+    z = sample_noise(cfg.n, train_cfg.latent_dim, cfg.seed, cfg.truncation).to(device)  # (n, latent_dim)
     with torch.no_grad():
         images = generator(z)  # (n, C, H, W) in [-1, 1]
     save_grid(images, cfg.out)

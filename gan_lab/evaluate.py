@@ -25,6 +25,7 @@ import torch
 import torch.nn.functional as F
 
 from gan_lab.data import DEFAULT_DATA_DIR, load_dataset
+from gan_lab.latent import TRUNCATION_HELP, sample_noise
 from gan_lab.runtime import GanLabError, atomic_write_text, pick_device, seed_everything
 
 CLASSIFIER_DATASETS = ("auto", "mnist", "sample")
@@ -137,6 +138,7 @@ class EvaluateConfig:
     kid_subsets: int = field(default=100, metadata={"help": "KID: number of random subsets"})
     kid_subset_size: int = field(default=1000, metadata={"help": "KID: images per subset (capped at the set sizes)"})
     seed: int = field(default=0, metadata={"help": "seed for the noise z and the random subsets"})
+    truncation: float = field(default=0.0, metadata={"help": TRUNCATION_HELP})
     num_threads: int = field(default=0, metadata={"help": "CPU threads for torch (0: torch's default)"})
     device: str = field(default="auto", metadata={"help": "auto, cpu, cuda, cuda:N, mps"})
 
@@ -163,10 +165,16 @@ def classify(
 
 @torch.no_grad()
 def generate(
-    generator: torch.nn.Module, n: int, latent_dim: int, seed: int, device: torch.device, batch_size: int = 500
+    generator: torch.nn.Module,
+    n: int,
+    latent_dim: int,
+    seed: int,
+    device: torch.device,
+    batch_size: int = 500,
+    truncation: float = 0.0,
 ) -> torch.Tensor:
-    """n images (n, C, H, W) in [-1, 1] from z ~ N(0, I) drawn on the CPU from ``seed`` (same on every device)."""
-    z = torch.randn(n, latent_dim, generator=torch.Generator().manual_seed(seed))  # (n, latent_dim)
+    """n images (n, C, H, W) in [-1, 1]; z from ``gan_lab.latent.sample_noise`` (the same on every device)."""
+    z = sample_noise(n, latent_dim, seed, truncation)  # (n, latent_dim)
     return torch.cat([generator(z[i : i + batch_size].to(device)).float() for i in range(0, n, batch_size)])
 
 
@@ -218,7 +226,9 @@ def run_evaluate(cfg: EvaluateConfig) -> dict:
     if n < cfg.n:
         print(f"note: --n {cfg.n} capped at {n}, the size of the train split, so the floor uses the same n", flush=True)
 
-    fakes = generate(generator, n, train_cfg.latent_dim, cfg.seed, device).cpu()  # (n, C, H, W)
+    fakes = generate(
+        generator, n, train_cfg.latent_dim, cfg.seed, device, truncation=cfg.truncation
+    ).cpu()  # (n, C, H, W)
     rng = torch.Generator().manual_seed(cfg.seed)
     train_subset = train.images[torch.randperm(len(train), generator=rng)[:n]]  # n real training digits
     ref_feats, ref_logits = classify(classifier, heldout.images.to(device))
@@ -306,8 +316,10 @@ def format_table(result: dict) -> str:
         ("KL(class histogram || uniform)", "kl_to_uniform", "{:.4f}"),
     ]
     model, floor = result["model_vs_heldout"], result["floor_train_vs_heldout"]
+    t = result["eval_config"].get("truncation", 0.0)
+    truncated = f"; z truncated to [-{t:g}, {t:g}]" if t else ""
     lines = [
-        f"{result['model']} after {result['epochs']} epochs, n = {result['n']}, against {result['reference']}",
+        f"{result['model']} after {result['epochs']} epochs, n = {result['n']}, against {result['reference']}{truncated}",
         f"{'metric':32s} {'model':>10s} {'real floor':>10s}",
     ]
     for label, key, fmt in rows:

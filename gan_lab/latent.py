@@ -5,6 +5,8 @@ References:
 - White 2016, "Sampling Generative Networks" (slerp for GAN latent vectors; attribute vectors).
 - Radford et al. 2015, "Unsupervised Representation Learning with DCGANs", section 6 (walking the
   latent space; vector arithmetic on averaged latent vectors).
+- Brock et al. 2019, "Large Scale GAN Training for High Fidelity Natural Image Synthesis" (BigGAN),
+  section 3.1 (the truncation trick: z from a truncated normal trades variety for fidelity).
 
 Why slerp: for $z \sim \mathcal{N}(0, I_d)$ the norm $\|z\|$ concentrates around $\sqrt{d}$, and two
 independent draws are almost orthogonal. The straight line between them passes through points of
@@ -16,7 +18,37 @@ from __future__ import annotations
 
 import torch
 
-__all__ = ["attribute_vector", "interpolate", "lerp", "slerp"]
+from gan_lab.runtime import GanLabError
+
+# the --truncation flag of 'gan-lab sample' and 'gan-lab evaluate'
+TRUNCATION_HELP = "draw z from N(0, I) truncated to [-T, T] per coordinate (Brock et al. 2019); 0: off"
+
+__all__ = ["attribute_vector", "interpolate", "lerp", "sample_noise", "slerp"]
+
+
+def sample_noise(n: int, latent_dim: int, seed: int, truncation: float = 0.0) -> torch.Tensor:
+    r"""``n`` latent vectors (n, latent_dim) from their own seeded CPU generator (the same on every device).
+
+    ``truncation`` 0 draws $z \sim \mathcal{N}(0, I)$, exactly ``torch.randn`` with that seed. A
+    threshold $t > 0$ draws every coordinate from the standard normal truncated to $[-t, t]$ (Brock et
+    al. 2019), by inverting its distribution function, with $\Phi$ the standard normal CDF and
+    $u \sim \mathcal{U}(0, 1)$:
+
+    $$z_i = \Phi^{-1}\big(\Phi(-t) + u\,(\Phi(t) - \Phi(-t))\big)$$
+
+    which equals resampling every $|z_i| > t$ until none is left, without the loop. Smaller $t$ keeps
+    $z$ nearer the mode of the prior, where the generator had the most training signal: samples get
+    cleaner (precision, Inception Score) and less varied (recall).
+    """
+    if not truncation >= 0:  # also rejects NaN
+        raise GanLabError(f"--truncation must be 0 (off) or a positive threshold such as 1.0, got {truncation}")
+    rng = torch.Generator().manual_seed(seed)
+    if truncation == 0:
+        return torch.randn(n, latent_dim, generator=rng)
+    t = torch.tensor(float(truncation), dtype=torch.float64)
+    low, high = torch.special.ndtr(-t), torch.special.ndtr(t)
+    u = torch.rand(n, latent_dim, generator=rng, dtype=torch.float64)
+    return torch.special.ndtri(low + u * (high - low)).clamp(-t, t).float()  # clamp: rounding at the ends
 
 
 def _as_steps(t: torch.Tensor | float | list[float], like: torch.Tensor) -> torch.Tensor:

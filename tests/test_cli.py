@@ -10,9 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+import torch
 from PIL import Image
 
-from gan_lab.cli import SampleConfig
+from gan_lab.cli import SampleConfig, main
 from gan_lab.train import STAT_KEYS, TrainConfig
 from tests.conftest import SMOKE, run_cli
 
@@ -45,6 +46,20 @@ def test_sample_command_writes_grid_and_npz(tiny_run: Path, tmp_path: Path) -> N
     assert images.shape == (10, 1, 28, 28) and images.dtype == np.float32
     assert images.min() >= 0 and images.max() <= 1
     assert np.array_equal(sample(tmp_path / "again.npz"), images), "same seed, same images"
+
+
+def test_sample_command_truncation(tiny_run: Path, tmp_path: Path) -> None:
+    from gan_lab.latent import sample_noise
+    from gan_lab.plots import to_unit
+    from gan_lab.train import load_generator
+
+    npz = tmp_path / "truncated.npz"
+    args = f"sample --checkpoint {tiny_run / 'checkpoint.pt'} --n 10 --out {tmp_path / 'g.png'} --npz {npz} --truncation 0.5"
+    assert main(args.split()) == 0
+    generator, cfg = load_generator(tiny_run / "checkpoint.pt")
+    with torch.no_grad():
+        expected = to_unit(generator(sample_noise(10, cfg.latent_dim, seed=0, truncation=0.5)))
+    assert np.allclose(np.load(npz)["images"], expected.numpy(), atol=1e-6), "the images come from truncated z"
 
 
 @pytest.mark.parametrize(("command", "config"), [("train", TrainConfig), ("sample", SampleConfig)])

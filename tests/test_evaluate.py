@@ -51,6 +51,9 @@ def test_evaluate_smoke_run(tiny_run: Path, tmp_path: Path) -> None:
     names = sorted(p.name for p in figures.iterdir())
     assert names == ["mlp_d_histograms.png", "mlp_nearest_neighbours.png", "mlp_training.gif"]
     assert format_table(report).splitlines()[1].split() == ["metric", "model", "real", "floor"]
+    assert report["eval_config"]["truncation"] == 0.0 and "truncated" not in format_table(report)
+    report["eval_config"]["truncation"] = 0.5
+    assert format_table(report).splitlines()[0].endswith("; z truncated to [-0.5, 0.5]")
 
 
 @pytest.mark.parametrize(
@@ -61,6 +64,7 @@ def test_evaluate_smoke_run(tiny_run: Path, tmp_path: Path) -> None:
         (("--checkpoint", "{bad}"), "not a readable gan_lab checkpoint"),
         (("--checkpoint", "{tiny}", "--n", "5"), "--n must be at least 10"),
         (("--checkpoint", "{tiny}", "--classifier", "no/such/weights.pt"), "no classifier weights"),
+        (("--checkpoint", "{tiny}", "--truncation", "-0.5"), "--truncation must be 0 (off) or a positive"),
     ],
 )
 def test_bad_input_gives_one_line_errors(

@@ -99,3 +99,31 @@ def test_attribute_vector_is_difference_of_group_means() -> None:
         latent.attribute_vector(z, scores, 4)
     with pytest.raises(ValueError):
         latent.attribute_vector(z, scores[:5], 2)
+
+
+def test_untruncated_noise_is_exactly_torch_randn() -> None:
+    # the reference results were made with torch.randn: truncation 0 must reproduce them bit for bit
+    expected = torch.randn(50, 100, generator=torch.Generator().manual_seed(3))
+    assert torch.equal(latent.sample_noise(50, 100, seed=3), expected)
+
+
+@pytest.mark.parametrize("t", [0.25, 1.0, 2.0])
+def test_truncated_noise_matches_scipy_truncnorm(t: float) -> None:
+    from scipy.stats import kstest, truncnorm
+
+    z = latent.sample_noise(4000, 50, seed=0, truncation=t)
+    assert z.shape == (4000, 50) and z.dtype == torch.float32
+    assert z.abs().max() <= t
+    sample = z.flatten().double().numpy()
+    assert abs(sample.std() - truncnorm.std(-t, t)) < 0.01 * truncnorm.std(-t, t)
+    # Kolmogorov-Smirnov against scipy's truncated normal (200,000 draws: a wrong law fails clearly)
+    assert kstest(sample, truncnorm(-t, t).cdf).pvalue > 1e-3
+    assert torch.equal(z, latent.sample_noise(4000, 50, seed=0, truncation=t)), "same seed, same noise"
+
+
+@pytest.mark.parametrize("bad", [-1.0, float("nan")])
+def test_truncation_must_be_zero_or_positive(bad: float) -> None:
+    from gan_lab.runtime import GanLabError
+
+    with pytest.raises(GanLabError, match="--truncation must be 0"):
+        latent.sample_noise(4, 10, seed=0, truncation=bad)
