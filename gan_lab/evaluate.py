@@ -191,6 +191,7 @@ def compare(feats: torch.Tensor, logits: torch.Tensor, ref_feats: torch.Tensor, 
         "kid_std": kid_std,
         "inception_score": is_mean,
         "inception_score_std": is_std,
+        **metrics.inception_score_terms(logits),
         "precision": precision,
         "recall": recall,
         **metrics.mode_coverage(logits.argmax(1)),
@@ -310,6 +311,8 @@ def format_table(result: dict) -> str:
         ("FID (lower is better)", "fid", "{:.3f}"),
         ("KID (unbiased MMD^2)", "kid", "{:.3f}"),
         ("Inception Score (max 10)", "inception_score", "{:.3f}"),
+        ("  class balance H(p(y)) (max 2.303)", "class_entropy", "{:.3f}"),
+        ("  uncertainty E[H(p(y|x))] (min 0)", "mean_conditional_entropy", "{:.3f}"),
         ("precision (k=3)", "precision", "{:.3f}"),
         ("recall (k=3)", "recall", "{:.3f}"),
         ("classes covered (of 10)", "classes_covered", "{}"),
@@ -320,10 +323,12 @@ def format_table(result: dict) -> str:
     truncated = f"; z truncated to [-{t:g}, {t:g}]" if t else ""
     lines = [
         f"{result['model']} after {result['epochs']} epochs, n = {result['n']}, against {result['reference']}{truncated}",
-        f"{'metric':32s} {'model':>10s} {'real floor':>10s}",
+        f"{'metric':36s} {'model':>10s} {'real floor':>10s}",
     ]
     for label, key, fmt in rows:
-        lines.append(f"{label:32s} {fmt.format(model[key]):>10s} {fmt.format(floor[key]):>10s}")
+        if key not in model:  # JSON written before the field existed
+            continue
+        lines.append(f"{label:36s} {fmt.format(model[key]):>10s} {fmt.format(floor[key]):>10s}")
     lines.append(f"FID / floor: {result['fid_ratio_to_floor']:.2f}; class histogram {model['histogram']}")
     nn_ = result["nn_pixel_distance_median"]
     lines.append(

@@ -19,6 +19,8 @@ METRICS = (
     "kid",
     "kid_std",
     "inception_score",
+    "class_entropy",
+    "mean_conditional_entropy",
     "precision",
     "recall",
     "classes_covered",

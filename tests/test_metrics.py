@@ -128,6 +128,23 @@ def test_inception_score_matches_a_direct_formula() -> None:
     assert metrics.inception_score(logits, splits=1)[0] == pytest.approx(expected, rel=1e-9)
 
 
+def test_inception_score_terms_decompose_the_one_split_score() -> None:
+    from scipy.stats import entropy
+
+    logits = torch.randn(500, 10, generator=torch.Generator().manual_seed(1)) * 2
+    terms = metrics.inception_score_terms(logits)
+    p = torch.softmax(logits.double(), 1).numpy()
+    assert terms["class_entropy"] == pytest.approx(entropy(p.mean(0)), rel=1e-9)
+    assert terms["mean_conditional_entropy"] == pytest.approx(np.mean(entropy(p, axis=1)), rel=1e-9)
+    one_split = metrics.inception_score(logits, splits=1)[0]
+    assert math.exp(terms["class_entropy"] - terms["mean_conditional_entropy"]) == pytest.approx(one_split, rel=1e-9)
+    collapsed = torch.zeros(100, 10)
+    collapsed[:, 3] = 30.0  # one confident class: no balance, no uncertainty
+    assert metrics.inception_score_terms(collapsed) == pytest.approx(
+        {"class_entropy": 0.0, "mean_conditional_entropy": 0.0}, abs=1e-9
+    )
+
+
 def _pr_bruteforce(real: np.ndarray, fake: np.ndarray, k: int = 3) -> tuple[float, float]:
     def radii(s: np.ndarray) -> np.ndarray:
         d = np.linalg.norm(s[:, None] - s[None], axis=-1)
