@@ -10,6 +10,7 @@ import sys
 import time
 from pathlib import Path
 
+import pytest
 import torch
 
 from gan_lab.checkpoint import load_checkpoint
@@ -24,7 +25,7 @@ def start(out: Path, *extra: str) -> subprocess.Popen:
     return subprocess.Popen(
         [sys.executable, "-m", "gan_lab", "train", *ARGS, "--out", str(out), *extra],
         cwd=ROOT,
-        env=ENV,
+        env={**ENV, "PYTHONFAULTHANDLER": "1"},  # SIGABRT then dumps every thread's traceback to stderr
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
         text=True,
@@ -38,7 +39,13 @@ def interrupt_after_first_checkpoint(proc: subprocess.Popen, out: Path, sig: int
         assert time.time() < deadline, "no checkpoint appeared"
         time.sleep(0.01)
     proc.send_signal(sig)
-    proc.wait(timeout=60)
+    try:
+        proc.wait(timeout=120)
+    except subprocess.TimeoutExpired:
+        # one CI run (2 cores shared with other jobs) saw no exit within 60 s: show where it is stuck
+        proc.send_signal(signal.SIGABRT)
+        _, stderr = proc.communicate(timeout=60)
+        pytest.fail(f"still running 120 s after signal {sig}; its threads when aborted:\n{stderr[-6000:]}")
 
 
 def test_resume_after_sigkill_matches_an_uninterrupted_run(tmp_path: Path) -> None:
