@@ -29,6 +29,7 @@ from gan_lab.augment import diff_augment, parse_policy
 from gan_lab.checkpoint import load_checkpoint, save_checkpoint
 from gan_lab.data import DATASETS, DEFAULT_DATA_DIR, batches, load_dataset
 from gan_lab.ema import ema_update, recalibrate_batchnorm
+from gan_lab.latent import sample_noise
 from gan_lab.models import IMAGE_SIZES, MODELS, build_models
 from gan_lab.runtime import GanLabError, atomic_write_text, pick_device, seed_everything
 
@@ -225,7 +226,7 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
     opt_g = torch.optim.Adam(generator.parameters(), lr=cfg.lr, betas=(cfg.beta1, cfg.beta2))
     opt_d = torch.optim.Adam(discriminator.parameters(), lr=cfg.lr_d or cfg.lr, betas=(cfg.beta1, cfg.beta2))
     batch_rng = torch.Generator().manual_seed(cfg.seed)  # data order, on the CPU on every device
-    fixed_z = torch.randn(cfg.n_fixed, cfg.latent_dim, generator=torch.Generator().manual_seed(cfg.seed + 1)).to(device)
+    fixed_z = sample_noise(cfg.n_fixed, cfg.latent_dim, seed=cfg.seed + 1).to(device)  # the same grid every epoch
     generator_ema = copy.deepcopy(generator).eval().requires_grad_(False) if cfg.ema else None
     start_epoch = 0
     if state is not None:
