@@ -23,12 +23,13 @@ from __future__ import annotations
 for _name in [_n for _n in globals() if not _n.startswith("__") or _n in ("__getattr__", "__dir__")]:
     del globals()[_name]
 
+import functools
 import importlib
 import re
 import sys
 from collections.abc import Iterator, Mapping
 
-from gan_lab.checks import _guard  # noqa: F401  (first import keeps the original library functions)
+from gan_lab.checks import _guard, _provenance  # first import keeps the original library functions
 
 if "torch" in sys.modules:  # a torch lesson: keep torch's originals now, before any learner code runs
     from gan_lab.checks import _torch_guard  # noqa: F401
@@ -84,11 +85,33 @@ def _load(lesson: str):  # noqa: ANN202
     return importlib.import_module(f"{__name__}.{MODULES[lesson]}")
 
 
+def _graded(exercise: str, check):  # noqa: ANN001, ANN202
+    """The check as grade cells run it: library code earns nothing, and any error ends as a hint."""
+
+    @functools.wraps(check)
+    def run(candidate, hidden: bool = False) -> None:  # noqa: ANN001
+        _guard.verify_untouched()
+        _provenance.reject_reference(exercise, candidate)
+        with _provenance.watching(exercise):
+            try:
+                check(candidate, hidden=hidden)
+            except (AssertionError, NotImplementedError):
+                raise
+            except Exception as err:  # noqa: BLE001  (never a bare traceback from inside a check)
+                raise _guard.explain(exercise, err) from err
+
+    return run
+
+
 class _Exercises(Mapping):
     """exercise name -> check function, importing the lesson's module on first use."""
 
     def __getitem__(self, exercise: str):  # noqa: ANN204
-        return _load(lesson_of(exercise)).CHECKS[exercise]
+        module = _load(lesson_of(exercise))
+        graded = module.__dict__.setdefault("_GRADED", {})  # one wrapper per check while the module lives
+        if exercise not in graded:
+            graded[exercise] = _graded(exercise, module.CHECKS[exercise])
+        return graded[exercise]
 
     def __iter__(self) -> Iterator[str]:
         return (e for exercises in LESSONS.values() for e in exercises)

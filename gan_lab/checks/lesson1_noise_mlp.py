@@ -2,11 +2,18 @@
 
 from __future__ import annotations
 
+import functools
+
+import numpy as np
+import scipy.special
 import torch
+import torch.nn.functional as F
 from torch import nn
 
+from gan_lab.checks._networks import compare, expect_logits, find, randomize
 from gan_lab.checks._torch_guard import (
     call,
+    call_with,
     close,
     count_parameters,
     expect,
@@ -19,10 +26,50 @@ from gan_lab.checks._torch_guard import (
 )
 
 META = torch.device("meta")
+KS_LIMIT = 0.006  # Kolmogorov-Smirnov distance of 160,000 draws: 1.6 times the 1-in-a-million critical value
+
+
+def _expect_standard_normal(ex: str, sample_z, seed: int) -> None:  # noqa: ANN001
+    """z ~ N(0, I): the marginal by a Kolmogorov-Smirnov distance, the joint by the correlations (seeded: no luck)."""
+    torch.manual_seed(seed)
+    z = to_numpy(call(ex, sample_z, 20000, 8))  # (20000, 8)
+    if np.allclose(z, z[:1]):
+        raise fail(
+            ex,
+            "every row of z is the same vector: one noise vector repeated over the batch",
+            "draw batch_size x latent_dim independent values: torch.randn(batch_size, latent_dim)",
+        )
+    if z.min() >= 0.0:
+        raise fail(
+            ex,
+            "all values are >= 0: this is uniform noise (torch.rand) in [0, 1)",
+            "draw standard normal noise with torch.randn",
+        )
+    values = np.sort(z.ravel())
+    cdf = scipy.special.ndtr(values)
+    n = len(values)
+    ks = float(max(np.max(np.arange(1, n + 1) / n - cdf), np.max(cdf - np.arange(n) / n)))
+    if ks > KS_LIMIT:
+        shape = "uniform" if values[-1] - values[0] < 4.0 else "not normal"
+        raise fail(
+            ex,
+            f"the values are not standard normal (mean {z.mean():.3f}, std {z.std():.3f}, Kolmogorov-Smirnov "
+            f"distance {ks:.3f} from N(0, 1), the shape looks {shape})",
+            "use torch.randn without scaling, shifting or clamping",
+        )
+    corr = np.corrcoef(z, rowvar=False)
+    off = np.abs(corr - np.eye(8)).max()
+    expect(
+        off < 0.05,
+        ex,
+        f"the latent dimensions are correlated (|correlation| up to {off:.2f}): some columns of z copy others",
+        "draw every entry independently: torch.randn(batch_size, latent_dim)",
+    )
 
 
 def check_sample_z(sample_z, hidden: bool = False) -> None:
-    """sample_z(batch_size, latent_dim, device="cpu") -> z ~ N(0, I), shape (batch_size, latent_dim)."""
+    """sample_z(batch_size, latent_dim, device="cpu") -> z ~ N(0, I), shape (batch_size, latent_dim), independent
+    entries, new values on every call, repeatable under torch.manual_seed."""
     verify_untouched()
     ex = "sample_z"
     sizes = [(3, 5), (128, 64), (2, 1)] if hidden else [(1, 2), (7, 100), (64, 16)]
@@ -49,20 +96,7 @@ def check_sample_z(sample_z, hidden: bool = False) -> None:
         f"asked for device 'meta', got a tensor on {z.device}: the device argument is ignored",
         "pass device=device to torch.randn so z is created where the models are",
     )
-    torch.manual_seed(11 if hidden else 0)
-    big = to_numpy(call(ex, sample_z, 20000, 8))
-    if big.min() >= 0.0:
-        raise fail(
-            ex,
-            "all values are >= 0: this is uniform noise (torch.rand) in [0, 1)",
-            "draw standard normal noise with torch.randn",
-        )
-    expect(
-        abs(big.mean()) < 0.03 and 0.97 < big.std() < 1.03,
-        ex,
-        f"mean {big.mean():.3f}, std {big.std():.3f}: not a standard normal",
-        "use torch.randn without scaling or shifting",
-    )
+    _expect_standard_normal(ex, sample_z, 11 if hidden else 0)
     torch.manual_seed(5)
     a = to_numpy(call(ex, sample_z, 6, 3))
     b = to_numpy(call(ex, sample_z, 6, 3))
@@ -88,8 +122,37 @@ def _mlp_generator_count(latent_dim: int, bias: bool) -> int:
     return total + 1024 * 784 + 784
 
 
+GENERATOR_FIX = (
+    "follow the layer table: [Linear, BatchNorm1d, ReLU] for 256, 512, 1024 units, then Linear(1024, 784), Tanh, "
+    "reshaped to (N, 1, 28, 28)"
+)
+
+
+def _mlp_generator_forward(
+    generator: nn.Module, latent_dim: int, ex: str, act=F.relu, bn_first: bool = True, out=torch.tanh
+):  # noqa: ANN001, E501
+    """The layer table's forward pass with the learner's own Linear and BatchNorm1d layers."""
+    widths = [latent_dim, 256, 512, 1024]
+    linears = [
+        find(generator, nn.Linear, ex, GENERATOR_FIX, in_features=a, out_features=b) for a, b in zip(widths, widths[1:])
+    ]
+    norms = [find(generator, nn.BatchNorm1d, ex, GENERATOR_FIX, num_features=b) for b in widths[1:]]
+    last = find(generator, nn.Linear, ex, GENERATOR_FIX, in_features=1024, out_features=784)
+
+    def forward(z: torch.Tensor, training: bool) -> torch.Tensor:
+        x = z
+        for linear, norm in zip(linears, norms):
+            norm.train(training)
+            x = F.linear(x, linear.weight, linear.bias)  # (N, h)
+            x = act(norm(x)) if bn_first else norm(act(x))
+        return out(F.linear(x, last.weight, last.bias)).view(z.shape[0], 1, 28, 28)
+
+    return forward
+
+
 def check_mlp_generator(MLPGenerator, hidden: bool = False) -> None:  # noqa: N803
-    """MLPGenerator(latent_dim): z (N, latent_dim) -> images (N, 1, 28, 28) in [-1, 1], with BatchNorm1d."""
+    """MLPGenerator(latent_dim): z (N, latent_dim) -> images (N, 1, 28, 28) in [-1, 1]; [Linear, BatchNorm1d,
+    ReLU] x (256, 512, 1024), Linear(1024, 784), Tanh. Compared by behaviour with that table."""
     verify_untouched()
     ex = "MLPGenerator"
     for latent_dim in (100, 12) if hidden else (100, 16):
@@ -108,16 +171,18 @@ def check_mlp_generator(MLPGenerator, hidden: bool = False) -> None:  # noqa: N8
             "add nn.BatchNorm1d(h) after each hidden nn.Linear (before the ReLU)",
         )
         for n in (3, 9) if hidden else (2, 5):
-            try:
-                x = call(ex, generator, torch.randn(n, latent_dim))
-            except RuntimeError as err:
-                if "mat1 and mat2" in str(err):
-                    raise fail(
-                        ex,
-                        f"with latent_dim={latent_dim} the first layer rejects z ({err})",
+            x = call_with(
+                [
+                    (
+                        ("mat1 and mat2",),
+                        f"with latent_dim={latent_dim} the first layer rejects z: a hard-coded latent size",
                         "build the first nn.Linear with latent_dim inputs, not a hard-coded 100",
-                    ) from err
-                raise
+                    )
+                ],
+                ex,
+                generator,
+                torch.randn(n, latent_dim),
+            )
             if tuple(x.shape) == (n, 784):
                 raise fail(
                     ex,
@@ -139,27 +204,68 @@ def check_mlp_generator(MLPGenerator, hidden: bool = False) -> None:  # noqa: N8
             f"{count:,} parameters with latent_dim={latent_dim}, expected {min(allowed):,} (hidden widths 256, 512, 1024, BatchNorm1d each, Linear(1024, 784))",
             "follow the layer table of the exercise",
         )
+        randomize(generator, latent_dim)
+        ref = functools.partial(_mlp_generator_forward, generator, latent_dim, ex)
+        variants = [
+            (
+                ref(bn_first=False),
+                "BatchNorm after the activation: the table normalises the Linear output, then applies ReLU",
+                "order each hidden block Linear -> BatchNorm1d -> ReLU",
+            ),
+            (
+                ref(act=lambda x: F.leaky_relu(x, 0.2)),
+                "LeakyReLU in the generator: the table uses plain ReLU there",
+                "use nn.ReLU() in the generator's hidden layers (LeakyReLU belongs to the discriminator)",
+            ),
+            (
+                ref(act=lambda x: x),
+                "no activation in the hidden layers: the stacked Linear layers collapse into one linear map",
+                "add nn.ReLU() after each BatchNorm1d",
+            ),
+            (ref(out=torch.sigmoid), "a sigmoid instead of tanh on the output", "end with nn.Tanh()"),
+            (ref(out=lambda x: x), "no tanh on the output layer", "end with nn.Tanh()"),
+        ]
+        z = torch.randn(6, latent_dim, generator=torch.Generator().manual_seed(latent_dim))
+        compare(ex, generator, z, ref(), variants, GENERATOR_FIX)
+
+
+DISCRIMINATOR_FIX = "follow the layer table: Flatten, Linear(784, 512), LeakyReLU(0.2), Linear(512, 256), LeakyReLU(0.2), Linear(256, 1)"
+
+
+def _mlp_discriminator_forward(discriminator: nn.Module, ex: str, act=None, out=lambda x: x):  # noqa: ANN001
+    """The layer table's forward pass with the learner's own Linear layers."""
+    act = act or (lambda x: F.leaky_relu(x, 0.2))
+    widths = [784, 512, 256, 1]
+    linears = [
+        find(discriminator, nn.Linear, ex, DISCRIMINATOR_FIX, in_features=a, out_features=b)
+        for a, b in zip(widths, widths[1:])
+    ]
+
+    def forward(x: torch.Tensor, training: bool) -> torch.Tensor:  # noqa: ARG001
+        h = x.flatten(1)  # (N, 784)
+        for i, linear in enumerate(linears):
+            h = F.linear(h, linear.weight, linear.bias)
+            h = act(h) if i < len(linears) - 1 else out(h)
+        return h  # (N, 1)
+
+    return forward
 
 
 def check_mlp_discriminator(MLPDiscriminator, hidden: bool = False) -> None:  # noqa: N803
-    """MLPDiscriminator(): images (N, 1, 28, 28) -> logits (N, 1); 784 -> 512 -> 256 -> 1 with LeakyReLU(0.2)."""
+    """MLPDiscriminator(): images (N, 1, 28, 28) -> logits (N, 1); 784 -> 512 -> 256 -> 1 with LeakyReLU(0.2),
+    compared by behaviour with that table."""
     verify_untouched()
     ex = "MLPDiscriminator"
     torch.manual_seed(3 if hidden else 1)
     discriminator = instantiate(ex, MLPDiscriminator)
     expect(isinstance(discriminator, nn.Module), ex, "MLPDiscriminator() is not an nn.Module", "subclass nn.Module")
+    flatten_hint = (
+        ("mat1 and mat2", "shape"),
+        "the images were not flattened before the first Linear",
+        "start with nn.Flatten() (N, 1, 28, 28) -> (N, 784), then nn.Linear(784, 512)",
+    )
     for n in (1, 6, 33) if hidden else (1, 4, 64):
-        x = torch.randn(n, 1, 28, 28)
-        try:
-            logits = call(ex, discriminator, x)
-        except RuntimeError as err:
-            if "mat1 and mat2" in str(err) or "shape" in str(err):
-                raise fail(
-                    ex,
-                    f"the images were not flattened before the first Linear ({str(err)[:80]})",
-                    "start with nn.Flatten() (N, 1, 28, 28) -> (N, 784), then nn.Linear(784, 512)",
-                ) from err
-            raise
+        logits = call_with([flatten_hint], ex, discriminator, torch.randn(n, 1, 28, 28))
         if tuple(logits.shape) == (n,):
             raise fail(
                 ex, f"output shape ({n},): the logit dimension was squeezed", "return (N, 1), one logit per image"
@@ -170,19 +276,9 @@ def check_mlp_discriminator(MLPDiscriminator, hidden: bool = False) -> None:  # 
             f"output shape {tuple(logits.shape)} for {n} images",
             "return one logit per image, shape (N, 1)",
         )
-    big = to_numpy(call(ex, discriminator, 40.0 * torch.randn(64, 1, 28, 28)))
-    if has_layer(discriminator, nn.Sigmoid) or (big.min() >= 0.0 and big.max() <= 1.0):
-        raise fail(
-            ex,
-            "the outputs are probabilities: a sigmoid at the end of the discriminator",
-            "return raw logits (no nn.Sigmoid): the losses use binary_cross_entropy_with_logits",
-        )
-    if not has_layer(discriminator, nn.LeakyReLU):
-        raise fail(
-            ex,
-            "no LeakyReLU: plain ReLU units in the discriminator pass no gradient for negative inputs",
-            "use nn.LeakyReLU(0.2) after each hidden Linear",
-        )
+    expect_logits(ex, discriminator, 40.0 * torch.randn(64, 1, 28, 28))
+    if has_layer(discriminator, nn.modules.batchnorm._BatchNorm):
+        raise fail(ex, "BatchNorm in the discriminator, which the layer table does not have", DISCRIMINATOR_FIX)
     count = count_parameters(discriminator)
     expect(
         count == 533_505,
@@ -190,6 +286,33 @@ def check_mlp_discriminator(MLPDiscriminator, hidden: bool = False) -> None:  # 
         f"{count:,} parameters, expected 533,505 (784 -> 512 -> 256 -> 1)",
         "follow the layer table of the exercise",
     )
+    randomize(discriminator, 5 if hidden else 2)
+    ref = functools.partial(_mlp_discriminator_forward, discriminator, ex)
+    variants = [
+        (
+            ref(act=F.relu),
+            "no LeakyReLU: plain ReLU units in the discriminator pass no gradient for negative inputs",
+            "use nn.LeakyReLU(0.2) after each hidden Linear",
+        ),
+        (
+            ref(act=lambda x: F.leaky_relu(x, 0.01)),
+            "LeakyReLU slope 0.01 (nn.LeakyReLU()'s default) instead of 0.2",
+            "nn.LeakyReLU(0.2)",
+        ),
+        (ref(act=lambda x: F.leaky_relu(x, 0.1)), "LeakyReLU slope 0.1 instead of 0.2", "nn.LeakyReLU(0.2)"),
+        (
+            ref(act=lambda x: x),
+            "no activation between the Linear layers: they collapse into one linear map",
+            "add nn.LeakyReLU(0.2) after each hidden Linear",
+        ),
+        (
+            ref(out=lambda x: F.leaky_relu(x, 0.2)),
+            "a LeakyReLU after the last Linear: the logit must be the raw output",
+            "end with nn.Linear(256, 1) and nothing after it",
+        ),
+    ]
+    x = torch.randn(8, 1, 28, 28, generator=torch.Generator().manual_seed(9))
+    compare(ex, discriminator, x, ref(), variants, DISCRIMINATOR_FIX)
 
 
 def check_scale_images(scale_images, hidden: bool = False) -> None:
@@ -200,18 +323,38 @@ def check_scale_images(scale_images, hidden: bool = False) -> None:
     for shape in ((5, 28, 28), (2, 1, 8, 8)) if hidden else ((3, 28, 28), (1, 1, 28, 28)):
         images = torch.randint(0, 256, shape, generator=gen, dtype=torch.uint8)
         images.view(-1)[0], images.view(-1)[1] = 0, 255
-        x = call(ex, scale_images, images.clone())
+        given = images.clone()
+        x = call(ex, scale_images, given)
+        expect(
+            torch.equal(given, images),
+            ex,
+            "the input images were changed in place",
+            "return a new tensor (images.float() / 127.5 - 1) and leave the input as it is",
+        )
         expect(
             isinstance(x, torch.Tensor) and tuple(x.shape) == shape,
             ex,
             f"returned shape {tuple(getattr(x, 'shape', ()))}, expected {shape}",
             "scale element-wise, keep the shape",
         )
+        if x.dtype == torch.uint8:
+            raise fail(
+                ex,
+                "the result is still uint8: arithmetic on uint8 wraps around (0 - 1 gives 255, 255 * 2 gives 254) "
+                "and cannot hold negative or fractional values",
+                "convert before any arithmetic: images.float() / 127.5 - 1",
+            )
+        if not x.dtype.is_floating_point:
+            raise fail(
+                ex,
+                f"dtype {x.dtype}: integer arithmetic (e.g. // or an integer tensor) cannot hold values in [-1, 1]",
+                "convert first and use true division: images.float() / 127.5 - 1",
+            )
         expect(
             x.dtype == torch.float32,
             ex,
-            f"dtype {x.dtype}: arithmetic on uint8 wraps around",
-            "convert first: images.float()",
+            f"dtype {x.dtype}: the images must be float32 like the models' weights",
+            "images.float() (not .double()) / 127.5 - 1",
         )
         v, ref = to_numpy(x), to_numpy(images.double()) / 127.5 - 1.0
         if close(v, (ref + 1.0) / 2.0):
