@@ -27,7 +27,14 @@ def check_feature_statistics(feature_statistics, hidden: bool = False) -> None:
     rng = np.random.default_rng(31 if hidden else 4)
     for n, d in ((50, 3), (200, 16)) if hidden else ((40, 4), (100, 8)):
         feats = _features(rng, n, d)
-        out = call(ex, feature_statistics, feats.copy())
+        given = feats.copy()
+        out = call(ex, feature_statistics, given)
+        expect(
+            np.array_equal(given, feats),
+            ex,
+            "the features array was changed in place (features -= mu centres the caller's data)",
+            "compute a new array: centred = features - mu (or use np.cov, which leaves its input alone)",
+        )
         expect(isinstance(out, (tuple, list)) and len(out) == 2, ex, "expected (mu, sigma)", "return mu, sigma")
         mu, sigma = (np.asarray(v, dtype=np.float64) for v in out)
         if sigma.shape == (n, n) and n != d:
@@ -71,7 +78,14 @@ def check_frechet_distance(frechet_distance, hidden: bool = False) -> None:
     for d in (2, 12) if hidden else (3, 8):
         a, b = _features(rng, 300, d), _features(rng, 300, d) * 1.3 + 0.5
         mu1, s1, mu2, s2 = a.mean(0), np.cov(a, rowvar=False), b.mean(0), np.cov(b, rowvar=False)
-        got = call(ex, frechet_distance, mu1.copy(), s1.copy(), mu2.copy(), s2.copy())
+        given = [mu1.copy(), s1.copy(), mu2.copy(), s2.copy()]
+        got = call(ex, frechet_distance, *given)
+        expect(
+            all(np.array_equal(a, b) for a, b in zip(given, (mu1, s1, mu2, s2))),
+            ex,
+            "an input array was changed in place (e.g. sigma1 += eps * I or mu1 -= mu2)",
+            "compute new arrays (s1 = sigma1 + eps * np.eye(d)) and leave the inputs as they are",
+        )
         expect(
             not np.iscomplexobj(got),
             ex,
