@@ -5,6 +5,13 @@ sizes, values against references computed here, gradient flow, device handling o
 determinism under a seed, parameter counts) and raises ``AssertionError`` whose message names the
 likely mistake and its fix. ``hidden=True`` runs other cases (the hidden tests of the grade cells).
 
+Every check runs through one wrapper (``_graded``): code that comes from gan_lab or from an installed
+package, subclasses it or wraps it earns no credit (``_provenance``: "write your own"), and any exception
+the learner's code raises inside a check ends as a hint that names the likely mistake (``_guard.explain``),
+never a bare torch traceback. Networks are compared with their layer table by behaviour (``_networks``),
+the lesson-3 steps with reference steps on a test discriminator with BatchNorm and dropout (``_steps``),
+and sizes are swept with hypothesis, derandomized (``_sweep``).
+
 ``EXERCISES`` maps exercise name -> check; the exercise name is also the name of the function or class
 the learner writes in the notebook. ``LESSONS`` maps lesson (nbgrader assignment) -> {exercise: points}.
 

@@ -11,6 +11,7 @@ import torch.nn.functional as F
 from torch import nn
 
 from gan_lab.checks._networks import compare, expect_logits, find, randomize
+from gan_lab.checks._sweep import shapes, smallest_failure
 from gan_lab.checks._torch_guard import (
     call,
     call_with,
@@ -73,6 +74,16 @@ def check_sample_z(sample_z, hidden: bool = False) -> None:
     verify_untouched()
     ex = "sample_z"
     sizes = [(3, 5), (128, 64), (2, 1)] if hidden else [(1, 2), (7, 100), (64, 16)]
+
+    def wrong_shape(shape: tuple[int, int]) -> bool:
+        try:
+            z = call(ex, sample_z, *shape)
+        except AssertionError:
+            return True
+        return not isinstance(z, torch.Tensor) or tuple(z.shape) != shape
+
+    smallest = smallest_failure(shapes(), wrong_shape)  # e.g. a .squeeze() that fails at batch_size 1 only
+    sizes = ([smallest] if smallest else []) + sizes
     for n, d in sizes:
         z = call(ex, sample_z, n, d)
         expect(isinstance(z, torch.Tensor), ex, f"returned {type(z).__name__}, not a tensor", "return torch.randn(...)")
