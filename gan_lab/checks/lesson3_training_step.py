@@ -212,7 +212,14 @@ def check_g_step(g_step, hidden: bool = False) -> None:
             "loss_g has no graph: x_fake was detached in the G step, so no gradient can reach the generator",
             "call discriminator(x_fake) without .detach() in the G step",
         )
+        fake_before = x_fake.detach().clone()
         loss_g = _loss_value(ex, call_with([detached], ex, g_step, discriminator, opt_g, x_fake))
+        expect(
+            torch.equal(fake_before, x_fake.detach()),
+            ex,
+            "the G step changed x_fake in place (e.g. x_fake.clamp_() or x_fake += noise)",
+            "compute new tensors and leave x_fake as it is",
+        )
         if not reached:
             raise fail(ex, detached[1], detached[2])
         ns = float(np.mean(np.logaddexp(0, -logits_fake)))
