@@ -104,6 +104,8 @@ def _graded(exercise: str, check):  # noqa: ANN001, ANN202
                 check(candidate, hidden=hidden)
             except (AssertionError, NotImplementedError):
                 raise
+            except (NameError, ImportError, SyntaxError):  # a bug of the check itself: show it as it is
+                raise
             except Exception as err:  # noqa: BLE001  (never a bare traceback from inside a check)
                 raise _guard.explain(exercise, err) from err
 

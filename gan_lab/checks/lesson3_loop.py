@@ -24,6 +24,7 @@ from gan_lab.checks._torch_guard import (
     fail,
     grads_snapshot,
     params_snapshot,
+    same_tensors,
     to_numpy,
     verify_untouched,
 )
@@ -54,9 +55,11 @@ class _Recorder(nn.Module):
         super().__init__()
         self.inner = inner
         self.seen: list[torch.Tensor] = []
+        self.modes: list[bool] = []
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
         self.seen.append(z.detach())
+        self.modes.append(self.training)
         return self.inner(z)
 
 
@@ -85,7 +88,7 @@ def check_train_step(train_step, hidden: bool = False) -> None:
         v: _steps.reference_train_step(generator, discriminator, opt_g, opt_d, x_real, latent_dim, SEED, v)
         for v in ("", "fresh_z", *VARIANTS)
     }
-    real_before = x_real.clone()
+    real_before, g_before = x_real.clone(), params_snapshot(generator)
     torch.manual_seed(SEED)
     out = call(ex, train_step, generator, discriminator, opt_g, opt_d, x_real, latent_dim)
     expect(
@@ -96,6 +99,13 @@ def check_train_step(train_step, hidden: bool = False) -> None:
     )
     expect(torch.equal(real_before, x_real), ex, "x_real was changed in place", "leave the input batch as it is")
     steps_d, steps_g = _adam_steps(opt_d), _adam_steps(opt_g)
+    if steps_g == 0 and all(p.grad is None for p in generator.parameters()):
+        raise fail(
+            ex,
+            "the generator's weights did not change: no gradient reached it (x_fake was detached for the G step "
+            "too, or loss_g.backward() is missing)",
+            "detach x_fake only inside the D step; the G step runs discriminator(x_fake) on the undetached x_fake",
+        )
     if steps_d == 0 and steps_g >= 1:
         raise fail(
             ex,
@@ -120,8 +130,20 @@ def check_train_step(train_step, hidden: bool = False) -> None:
             "the discriminator ran (or was left) in eval mode during the training step",
             "leave the networks' modes alone in train_step: eval mode is for sampling",
         )
-    expect(generator.training, ex, "the generator was left in eval mode", "do not call generator.eval() in train_step")
+    expect(
+        generator.training and all(generator.modes),
+        ex,
+        "the generator ran (or was left) in eval mode during the training step",
+        "leave the networks' modes alone in train_step: eval mode is for sampling",
+    )
     after = (params_snapshot(generator), params_snapshot(discriminator))
+    if same_tensors(after[0], g_before):
+        raise fail(
+            ex,
+            "the generator's weights did not change: x_fake was detached for the G step too (or opt_g.step() is "
+            "missing), so no gradient reached it",
+            "detach x_fake only inside the D step; the G step runs discriminator(x_fake) on the undetached x_fake",
+        )
     if not any(
         _steps.all_close(after[0], g) and _steps.all_close(after[1], d)
         for g, d in (references[""], references["fresh_z"])

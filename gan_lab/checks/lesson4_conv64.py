@@ -216,6 +216,11 @@ def check_conv64_generator(Conv64Generator, hidden: bool = False) -> None:  # no
                 "nn.ReLU() in the generator's up-blocks",
             ),
             (ref_fn(out=torch.sigmoid), "a sigmoid instead of tanh on the output", "end with nn.Tanh()"),
+            (
+                ref_fn(act=lambda x: x),
+                "no ReLU in the up-blocks: the transposed convolutions collapse into one linear map",
+                "add nn.ReLU() after each BatchNorm2d",
+            ),
         ]
         z = torch.randn(2, latent_dim, generator=torch.Generator().manual_seed(3))
         compare(ex, generator, z, ref_fn(), variants, GENERATOR_FIX)

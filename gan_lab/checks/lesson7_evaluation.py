@@ -106,6 +106,31 @@ def check_frechet_distance(frechet_distance, hidden: bool = False) -> None:
                 "np.sqrt(sigma1 * sigma2) is an element-wise square root; the formula needs the matrix square root",
                 "scipy.linalg.sqrtm(sigma1 @ sigma2)",
             )
+        elif math.isclose(got, math.sqrt(max(ref, 0.0)), rel_tol=1e-5):
+            raise fail(
+                ex,
+                "the square root of the distance: FID is the squared Frechet distance d^2",
+                "return ||mu1 - mu2||^2 + Tr(...) without a final square root",
+            )
+        elif math.isclose(
+            got, float(diff + np.trace(s1) + np.trace(s2) - 2 * math.sqrt(np.trace(s1 @ s2))), rel_tol=1e-6
+        ):
+            raise fail(
+                ex,
+                "the square root of the trace, sqrt(Tr(sigma1 sigma2)), where the formula takes the trace of the "
+                "matrix square root, Tr((sigma1 sigma2)^(1/2))",
+                "np.trace(scipy.linalg.sqrtm(sigma1 @ sigma2).real)",
+            )
+        elif math.isclose(
+            got,
+            float(diff + np.trace(s1) + np.trace(s2) - 2 * np.trace(np.real(_sqrtm(s1) @ _sqrtm(s2)))),
+            rel_tol=1e-6,
+        ):
+            raise fail(
+                ex,
+                "sqrtm(sigma1) @ sqrtm(sigma2) is not (sigma1 sigma2)^(1/2) unless the two matrices commute",
+                "one matrix square root of the product: scipy.linalg.sqrtm(sigma1 @ sigma2)",
+            )
         elif math.isclose(got, ref - diff + math.sqrt(diff), rel_tol=1e-6):
             raise fail(ex, "the mean term is ||mu1 - mu2||, not squared", "np.sum((mu1 - mu2) ** 2)")
         elif math.isclose(got, ref + np.trace(covmean), rel_tol=1e-6):
