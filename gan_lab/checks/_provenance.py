@@ -249,8 +249,9 @@ def watching(exercise: str) -> Iterator[None]:
     def hook(frame: types.FrameType, event: str, arg: object) -> None:  # noqa: ARG001
         if event == "call" and not hits:
             code = frame.f_code
-            if code.co_qualname.split(".")[0] in names and _where(code.co_filename) == "gan_lab":
-                hits.append(f"{frame.f_globals.get('__name__', '?')}.{code.co_qualname}")
+            qualname = getattr(code, "co_qualname", code.co_name)  # co_qualname: Python 3.11+
+            if qualname.split(".")[0] in names and _where(code.co_filename) == "gan_lab":
+                hits.append(f"{frame.f_globals.get('__name__', '?')}.{qualname}")
 
     previous = sys.getprofile()
     if previous is not None:  # a profiler or debugger is attached: leave it alone (static checks still apply)
