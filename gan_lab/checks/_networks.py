@@ -22,6 +22,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 import torch
+import torch.nn.functional as F
 from torch import nn
 
 from gan_lab.checks._guard import call, expect, fail
@@ -42,6 +43,13 @@ def randomize(module: nn.Module, seed: int) -> None:
             if isinstance(m, nn.modules.batchnorm._BatchNorm) and m.running_mean is not None:
                 m.running_mean.copy_(0.3 * torch.randn(m.running_mean.shape, generator=gen))
                 m.running_var.copy_(0.5 + torch.rand(m.running_var.shape, generator=gen))
+
+
+def batch_norm(norm: nn.Module, x: torch.Tensor, training: bool, eps: float = 1e-5) -> torch.Tensor:
+    """What the table's BatchNorm computes with the learner's statistics and affine weights (PyTorch's eps)."""
+    if training:
+        return F.batch_norm(x, None, None, norm.weight, norm.bias, True, 0.0, eps)
+    return F.batch_norm(x, norm.running_mean, norm.running_var, norm.weight, norm.bias, False, 0.0, eps)
 
 
 def find(module: nn.Module, kind: type, exercise: str, fix: str, **sizes: object) -> nn.Module:

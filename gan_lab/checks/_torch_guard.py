@@ -67,14 +67,9 @@ def same_tensors(a: list, b: list) -> bool:  # noqa: ANN001
 
 
 def expect_tanh_range(images: torch.Tensor, exercise: str) -> None:
-    """A generator's output must cover [-1, 1] like the data: catches a sigmoid (or nothing) in place of tanh."""
+    """A generator's output must stay in [-1, 1] like the data: catches a missing tanh (a sigmoid in its place is
+    recognised by the behavioural comparison, which does not depend on how the weights happen to start)."""
     v = to_numpy(images)
-    if v.min() >= 0.0:
-        raise fail(
-            exercise,
-            "every output is in [0, 1]: a sigmoid instead of tanh on the output",
-            "end with nn.Tanh(): the data are scaled to [-1, 1]",
-        )
     expect(
         v.min() >= -1.0 and v.max() <= 1.0,
         exercise,

@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from gan_lab.checks._networks import compare, expect_logits, find, randomize
+from gan_lab.checks._networks import batch_norm, compare, expect_logits, find, randomize
 from gan_lab.checks._torch_guard import (
     call_with,
     count_parameters,
@@ -35,7 +35,7 @@ GENERATOR_FIX = (
 
 
 def _mlp_generator_forward(
-    generator: nn.Module, latent_dim: int, ex: str, act=F.relu, bn_first: bool = True, out=torch.tanh
+    generator: nn.Module, latent_dim: int, ex: str, act=F.relu, bn_first: bool = True, out=torch.tanh, eps: float = 1e-5
 ):  # noqa: ANN001, E501
     """The layer table's forward pass with the learner's own Linear and BatchNorm1d layers."""
     widths = [latent_dim, 256, 512, 1024]
@@ -48,9 +48,8 @@ def _mlp_generator_forward(
     def forward(z: torch.Tensor, training: bool) -> torch.Tensor:
         x = z
         for linear, norm in zip(linears, norms):
-            norm.train(training)
             x = F.linear(x, linear.weight, linear.bias)  # (N, h)
-            x = act(norm(x)) if bn_first else norm(act(x))
+            x = act(batch_norm(norm, x, training, eps)) if bn_first else batch_norm(norm, act(x), training, eps)
         return out(F.linear(x, last.weight, last.bias)).view(z.shape[0], 1, 28, 28)
 
     return forward
@@ -112,7 +111,13 @@ def check_mlp_generator(MLPGenerator, hidden: bool = False) -> None:  # noqa: N8
         )
         randomize(generator, latent_dim)
         ref = functools.partial(_mlp_generator_forward, generator, latent_dim, ex)
+        eps = next((m.eps for m in generator.modules() if isinstance(m, nn.BatchNorm1d)), 1e-5)
         variants = [
+            (
+                ref(eps=eps),
+                f"BatchNorm with eps={eps}: nn.BatchNorm1d(h, 0.8) sets eps (the second argument), not the momentum",
+                "nn.BatchNorm1d(h) (or momentum=... by keyword)",
+            ),
             (
                 ref(bn_first=False),
                 "BatchNorm after the activation: the table normalises the Linear output, then applies ReLU",

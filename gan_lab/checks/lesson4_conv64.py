@@ -160,6 +160,13 @@ def check_init_weights(init_weights, hidden: bool = False) -> None:
                 "test isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)): ConvTranspose2d is not a subclass of Conv2d",
             )
         w = to_numpy(layer.weight)
+        if abs(w.mean() - 0.02) < 0.01 and abs(w.std() - 1.0) < 0.1:
+            raise fail(
+                ex,
+                f"{name} weights have mean {w.mean():.3f} and standard deviation {w.std():.2f}: "
+                "nn.init.normal_(w, 0.02) sets the mean (the second argument) to 0.02 and keeps std 1",
+                "nn.init.normal_(m.weight, 0.0, 0.02) (or mean=0.0, std=0.02 by keyword)",
+            )
         if abs(w.std() - 0.02) > 0.003 and abs(w.std() - 0.2) < 0.03:
             raise fail(
                 ex,

@@ -9,7 +9,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from gan_lab.checks._networks import compare, expect_logits, find, randomize
+from gan_lab.checks._networks import batch_norm, compare, expect_logits, find, randomize
 from gan_lab.checks._torch_guard import (
     call,
     call_with,
@@ -42,7 +42,14 @@ DISCRIMINATOR_FIX = (
 
 
 def _generator_forward(
-    g: nn.Module, latent_dim: int, channels: int, ex: str, act=F.relu, bn_first: bool = True, out=torch.tanh
+    g: nn.Module,
+    latent_dim: int,
+    channels: int,
+    ex: str,
+    act=F.relu,
+    bn_first: bool = True,
+    out=torch.tanh,
+    eps: float = 1e-5,
 ):  # noqa: ANN001, E501
     """The layer table's forward pass with the learner's own layers."""
     project = find(g, nn.Linear, ex, GENERATOR_FIX, in_features=latent_dim, out_features=8192)
@@ -56,9 +63,8 @@ def _generator_forward(
     def forward(z: torch.Tensor, training: bool) -> torch.Tensor:
         x = F.linear(z, project.weight, project.bias).view(-1, 128, 8, 8)  # (N, 128, 8, 8)
         for up, norm in zip(ups, norms):
-            norm.train(training)
             x = F.conv_transpose2d(x, up.weight, up.bias, stride=2, padding=1)  # doubles the size
-            x = act(norm(x)) if bn_first else norm(act(x))
+            x = act(batch_norm(norm, x, training, eps)) if bn_first else batch_norm(norm, act(x), training, eps)
         return out(F.conv_transpose2d(x, last.weight, last.bias, stride=1, padding=1))  # (N, channels, 64, 64)
 
     return forward
@@ -107,7 +113,13 @@ def check_conv64_generator(Conv64Generator, hidden: bool = False) -> None:  # no
         )
         randomize(generator, latent_dim)
         ref_fn = functools.partial(_generator_forward, generator, latent_dim, channels, ex)
+        eps = next((m.eps for m in generator.modules() if isinstance(m, nn.BatchNorm2d)), 1e-5)
         variants = [
+            (
+                ref_fn(eps=eps),
+                f"BatchNorm with eps={eps}: nn.BatchNorm2d(c, 0.8) sets eps (the second argument), not the momentum",
+                "nn.BatchNorm2d(c) (or momentum=... by keyword)",
+            ),
             (
                 ref_fn(bn_first=False),
                 "BatchNorm after the activation: each up-block is ConvTranspose2d -> BatchNorm2d -> ReLU",
