@@ -58,6 +58,10 @@ ALIASES: dict[str, tuple[str, ...]] = {
     "frechet_distance": ("fid_from_features",),
 }
 
+# exercises whose check runs for minutes (in-notebook training): the runtime watch costs about 10% of the
+# time of Python-heavy code, so these keep the static checks (1 and 2) only
+UNWATCHED: set[str] = set()
+
 
 def _library_dirs() -> tuple[Path, ...]:
     dirs = {sysconfig.get_paths().get(key) for key in ("stdlib", "platstdlib", "purelib", "platlib")}
@@ -254,7 +258,7 @@ def watching(exercise: str) -> Iterator[None]:
                 hits.append(f"{frame.f_globals.get('__name__', '?')}.{qualname}")
 
     previous = sys.getprofile()
-    if previous is not None:  # a profiler or debugger is attached: leave it alone (static checks still apply)
+    if previous is not None or exercise in UNWATCHED:  # a profiler is attached, or a long check: static checks only
         yield
         return
     sys.setprofile(hook)
