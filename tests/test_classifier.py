@@ -7,18 +7,17 @@ import json
 import pytest
 import torch
 
-from gan_lab.cli import main
-from gan_lab.data import load_dataset
-from gan_lab.models.classifier import (
-    FEATURE_DIM,
+from gan_lab.classifier import (
     RECORD_PATH,
     WEIGHTS_PATH,
-    MNISTClassifier,
     accuracy,
     augment,
     fit_classifier,
     load_classifier,
 )
+from gan_lab.cli import main
+from gan_lab.data import load_dataset
+from gan_lab.models.classifier import FEATURE_DIM, MNISTClassifier
 from gan_lab.runtime import GanLabError
 
 

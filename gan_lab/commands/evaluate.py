@@ -150,12 +150,16 @@ def write_figures(
     if samples.is_dir():
         written.append(save_training_gif(samples, folder / f"{train_cfg.model}_training.gif"))
     if cfg.stages:
-        stages = sorted(glob.glob(cfg.stages))
-        if not stages:
-            raise GanLabError(f"--stages {cfg.stages!r} matches no file")
-        # by epoch only: two checkpoints of the same epoch keep their file order (tensors do not compare)
-        outputs = sorted(
-            (discriminator_outputs(load_run(s), train_images, seed=cfg.seed) for s in stages), key=lambda o: o[0]
-        )
+        outputs = stage_outputs(cfg.stages, train_images, cfg.seed)
         written.append(plot_d_histograms(outputs, folder / f"{train_cfg.model}_d_histograms.png"))
     return [str(p) for p in written]
+
+
+def stage_outputs(pattern: str, x_real: torch.Tensor, seed: int) -> list[tuple[int, torch.Tensor, torch.Tensor]]:
+    """(epoch, D(x), D(G(z))) of every checkpoint matching ``pattern``, in epoch order."""
+    stages = sorted(glob.glob(pattern))
+    if not stages:
+        raise GanLabError(f"--stages {pattern!r} matches no file")
+    outputs = [discriminator_outputs(load_run(s), x_real, seed=seed) for s in stages]
+    # by epoch only: checkpoints of the same epoch keep their file order (tensors do not compare)
+    return sorted(outputs, key=lambda o: o[0])
