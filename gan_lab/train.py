@@ -39,7 +39,7 @@ from gan_lab.steplog import STAT_KEYS, StepLog
 __all__ = ["STAT_KEYS", "TrainConfig", "TrainResult", "d_step", "end_of_epoch", "g_step", "train", "train_one_epoch"]
 
 
-def _autocast(device: torch.device, amp: bool):  # noqa: ANN202
+def _autocast(device: torch.device, amp: bool):
     """bfloat16 autocast when asked for; otherwise no context at all (autocast rejects some device types)."""
     return torch.autocast(device.type, dtype=torch.bfloat16) if amp else contextlib.nullcontext()
 
@@ -229,7 +229,7 @@ def _checkpoint_bytes(state: TrainState) -> int:
     return sum(t.numel() * t.element_size() for t in tensors) + 2 * sum(p.numel() * p.element_size() for p in params)
 
 
-def _tensorboard(out: Path):  # noqa: ANN202
+def _tensorboard(out: Path):
     from torch.utils.tensorboard import SummaryWriter  # lazily: tensorboard is only needed with --tensorboard
 
     return SummaryWriter(log_dir=str(out / "tensorboard"))

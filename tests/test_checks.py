@@ -26,12 +26,12 @@ from gan_lab.checks import EXERCISES, LESSONS
 torch.set_num_threads(1)
 
 
-def swapped_loss(logits_real, logits_fake):  # noqa: ANN001, ANN201
+def swapped_loss(logits_real, logits_fake):
     """A wrong discriminator loss (real and fake targets swapped)."""
     return losses.discriminator_loss(logits_fake, logits_real)
 
 
-def fresh():  # noqa: ANN201
+def fresh():
     """What a grade cell does."""
     return importlib.reload(gan_lab.checks)
 
@@ -68,7 +68,7 @@ def test_reassigned_checks_are_replaced_by_a_reload() -> None:
         (scipy.spatial.distance, "jensenshannon"),
     ],
 )
-def test_monkeypatched_library_functions_are_refused(monkeypatch: pytest.MonkeyPatch, owner, name: str) -> None:  # noqa: ANN001
+def test_monkeypatched_library_functions_are_refused(monkeypatch: pytest.MonkeyPatch, owner, name: str) -> None:
     checks = fresh()
     checks.check_discriminator_loss(losses.discriminator_loss)  # torch's originals are recorded by now
     monkeypatch.setattr(owner, name, lambda *args, **kwargs: True)
@@ -118,7 +118,7 @@ def test_cheating_session_fails_in_a_fresh_process() -> None:
 
 
 def test_blank_exercise_reports_not_implemented() -> None:
-    def blank(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def blank(*args, **kwargs):
         raise NotImplementedError()
 
     for exercise in ("sample_z", "discriminator_loss", "d_step", "jsd", "frechet_distance"):
@@ -150,7 +150,7 @@ def test_device_checks_run_on_meta() -> None:
 def test_gan_lab_steps_on_cuda_pass_the_train_step_check() -> None:
     from gan_lab.train import d_step, g_step
 
-    def train_step(generator, discriminator, opt_g, opt_d, x_real, latent_dim):  # noqa: ANN001, ANN202
+    def train_step(generator, discriminator, opt_g, opt_d, x_real, latent_dim):
         z = torch.randn(x_real.shape[0], latent_dim, device=x_real.device)
         x_fake = generator(z)
         return d_step(discriminator, opt_d, x_real, x_fake)["loss_d"], g_step(discriminator, opt_g, x_fake)["loss_g"]
@@ -158,7 +158,7 @@ def test_gan_lab_steps_on_cuda_pass_the_train_step_check() -> None:
     EXERCISES["train_step"](train_step)
 
 
-def _alt_d_step(discriminator, opt_d, x_real, x_fake):  # noqa: ANN001, ANN202
+def _alt_d_step(discriminator, opt_d, x_real, x_fake):
     discriminator.zero_grad()  # instead of opt_d.zero_grad(); one forward on the concatenated batch
     logits = discriminator(torch.cat([x_real, x_fake.detach()]))
     n = x_real.shape[0]
@@ -169,7 +169,7 @@ def _alt_d_step(discriminator, opt_d, x_real, x_fake):  # noqa: ANN001, ANN202
     return loss_d  # not detached, still a valid answer
 
 
-def _alt_g_step(discriminator, opt_g, x_fake):  # noqa: ANN001, ANN202
+def _alt_g_step(discriminator, opt_g, x_fake):
     for p in discriminator.parameters():
         p.requires_grad = False
     opt_g.zero_grad(set_to_none=False)
@@ -181,7 +181,7 @@ def _alt_g_step(discriminator, opt_g, x_fake):  # noqa: ANN001, ANN202
     return loss_g.item()
 
 
-def _alt_sample_images(generator, n, latent_dim):  # noqa: ANN001, ANN202
+def _alt_sample_images(generator, n, latent_dim):
     mode = generator.training
     generator.eval()
     z = torch.randn(n, latent_dim).to(next(generator.parameters()).device)

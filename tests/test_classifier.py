@@ -57,7 +57,7 @@ def test_fit_learns_something_quickly() -> None:
     assert accuracy(model, data.images[idx], data.labels[idx]) > 0.5  # chance is 0.1
 
 
-def test_bad_weights_give_one_line_errors(tmp_path, capsys) -> None:  # noqa: ANN001
+def test_bad_weights_give_one_line_errors(tmp_path, capsys) -> None:
     with pytest.raises(GanLabError, match="no classifier weights"):
         load_classifier(tmp_path / "missing.pt")
     bad = tmp_path / "bad.pt"

@@ -10,8 +10,8 @@ import torch
 import torch.nn.functional as F
 
 from gan_lab.cli import main
-from gan_lab.evalplots import nearest_neighbours, save_training_gif
 from gan_lab.commands.evaluate import EvaluateConfig
+from gan_lab.evalplots import nearest_neighbours, save_training_gif
 from gan_lab.evaluate import format_table, to_classifier_input
 from tests.conftest import run_cli
 
