@@ -49,14 +49,13 @@ def compare(old: Path, new: Path) -> list[str]:
         problems.append(f"epoch {a['epoch']} != {b['epoch']}")
     if (old / "losses.csv").read_bytes() != (new / "losses.csv").read_bytes():
         problems.append("losses.csv differs")
-    grids = sorted(p.name for p in (old / "samples").glob("*.png"))
-    if grids != sorted(p.name for p in (new / "samples").glob("*.png")):
-        problems.append("samples/ holds different files")
-    problems += [
-        f"samples/{g} differs"
-        for g in grids
-        if (old / "samples" / g).read_bytes() != (new / "samples" / g).read_bytes()
-    ]
+    grids = {p.name for p in (old / "samples").glob("*.png")}
+    new_grids = {p.name for p in (new / "samples").glob("*.png")}
+    if grids != new_grids:
+        problems.append(f"samples/ holds different files: {sorted(grids ^ new_grids)}")
+    for g in sorted(grids & new_grids):
+        if (old / "samples" / g).read_bytes() != (new / "samples" / g).read_bytes():
+            problems.append(f"samples/{g} differs")
     return problems
 
 

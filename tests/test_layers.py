@@ -42,3 +42,24 @@ def test_the_contract_catches_a_model_that_imports_training(tmp_path: Path) -> N
     mlp.write_text(mlp.read_text() + "\nfrom gan_lab.train import d_step  # a network that knows the loop\n")
     result = lint_imports(tmp_path)
     assert result.returncode != 0 and "gan_lab.models.mlp -> gan_lab.train" in result.stdout, result.stdout
+
+
+def test_readme_layout_has_a_line_for_every_module() -> None:
+    readme = (ROOT / "README.md").read_text()
+    layout = readme[readme.index("## Layout") : readme.index("## Development notes")]
+    # a module's line is indented by two spaces; its continuation lines by more
+    described = {line.split()[0] for line in layout.splitlines() if line.startswith("  ") and line[2] != " "}
+    package = ROOT / "gan_lab"
+    modules = {p.name for p in package.glob("*.py") if p.stem not in ("__init__", "__main__")}
+    modules |= {p.name + "/" for p in package.iterdir() if (p / "__init__.py").is_file()}
+    assert modules <= described, f"modules without a line in README's Layout: {sorted(modules - described)}"
+    assert described <= modules, f"README's Layout names what does not exist: {sorted(described - modules)}"
+
+
+def test_no_module_outside_the_checks_is_over_300_lines() -> None:
+    long = {
+        str(p.relative_to(ROOT)): n
+        for p in (ROOT / "gan_lab").rglob("*.py")
+        if "checks" not in p.parts and (n := len(p.read_text().splitlines())) > 300
+    }
+    assert not long, f"over 300 lines: {long}"
