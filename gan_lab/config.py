@@ -105,7 +105,7 @@ class TrainConfig(DataOptions):
         cfg = TrainConfig(**asdict(self))
         cfg.batch_size = cfg.batch_size or model_spec(cfg.model).batch_size
         cfg.out = cfg.out or str(Path("runs") / cfg.model)
-        for name in ("epochs", "max_samples", "num_threads"):
+        for name in ("epochs", "max_samples"):  # --num-threads: checked with the other shared options in setup()
             if getattr(cfg, name) < 0:
                 raise GanLabError(f"--{name.replace('_', '-')} must be 0 or more, got {getattr(cfg, name)}")
         for name in ("batch_size", "latent_dim", "n_fixed"):

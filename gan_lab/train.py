@@ -133,7 +133,7 @@ def train_one_epoch(
 
 def end_of_epoch(state: TrainState, stats: torch.Tensor, fixed_z: torch.Tensor, log: StepLog, out: Path) -> list[dict]:
     """Close an epoch: progress grid from ``fixed_z``, the log's new rows, loss plot, then the checkpoint (last)."""
-    from gan_lab.plots import plot_losses, save_grid  # lazily: matplotlib costs ~1 s to import
+    from gan_lab.plots import plot_losses, save_grid  # lazily: matplotlib is slow to import, and d_step/g_step need none of it
 
     state.epoch += 1
     state.generator.eval()
@@ -159,7 +159,7 @@ def check_finite(stats: torch.Tensor, epoch: int, last_good: str) -> None:
         )
 
 
-def _start(config: TrainConfig) -> tuple[TrainState, dict | None]:
+def _start(config: TrainConfig) -> tuple[TrainConfig, dict | None]:
     """The resolved config and, with --resume, the checkpoint to continue from."""
     cfg = config.resolved()
     ckpt_path = Path(cfg.out) / "checkpoint.pt"

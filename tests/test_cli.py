@@ -177,3 +177,17 @@ def test_interrupt_hint_names_the_resolved_run_and_only_for_train(
     assert main(["sample", "--checkpoint", "run/checkpoint.pt"]) == 130
     err = capsys.readouterr().err
     assert "gan-lab sample: interrupted" in err and "--resume" not in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["train"], ["sample", "--checkpoint", "x.pt"], ["evaluate", "--checkpoint", "x.pt"], ["train-classifier"]],
+)
+def test_shared_options_are_checked_in_one_place(command: list[str], tmp_path: Path) -> None:
+    from gan_lab.commands import COMMANDS
+    from gan_lab.config import RunOptions
+
+    assert issubclass(COMMANDS[command[0]].config, RunOptions)
+    assert "--num-threads must be 0 or more, got -2" in bad(
+        *command, "--num-threads", "-2", "--out", str(tmp_path / "o")
+    )
