@@ -16,7 +16,7 @@ import torch
 from gan_lab import losses
 from gan_lab.augment import parse_policy
 from gan_lab.data import DATASETS, DEFAULT_DATA_DIR
-from gan_lab.models import IMAGE_SIZES, MODELS, model_spec
+from gan_lab.models import IMAGE_SIZES, MODELS, REGISTRY, model_spec
 from gan_lab.runtime import GanLabError, pick_device, seed_everything
 
 
@@ -57,7 +57,12 @@ class TrainConfig(DataOptions):
     )
     max_samples: int = field(default=0, metadata={"help": "train on a fixed random subset of N images (0: all)"})
     epochs: int = field(default=5, metadata={"help": "number of passes over the training images"})
-    batch_size: int = field(default=0, metadata={"help": "0: the model's default (mlp 64, conv64 128, dcgan 128)"})
+    batch_size: int = field(
+        default=0,
+        metadata={
+            "help": "0: the model's default (" + ", ".join(f"{n} {s.batch_size}" for n, s in REGISTRY.items()) + ")"
+        },
+    )
     lr: float = field(default=2e-4, metadata={"help": "Adam learning rate for both networks (Radford et al.)"})
     # two time-scale update rule (Heusel et al. 2017): a faster discriminator keeps its gradients informative
     lr_d: float = field(default=0.0, metadata={"help": "discriminator learning rate (0: the same as --lr)"})

@@ -133,7 +133,10 @@ def train_one_epoch(
 
 def end_of_epoch(state: TrainState, stats: torch.Tensor, fixed_z: torch.Tensor, log: StepLog, out: Path) -> list[dict]:
     """Close an epoch: progress grid from ``fixed_z``, the log's new rows, loss plot, then the checkpoint (last)."""
-    from gan_lab.plots import plot_losses, save_grid  # lazily: matplotlib is slow to import, and d_step/g_step need none of it
+    from gan_lab.plots import (
+        plot_losses,
+        save_grid,
+    )  # lazily: matplotlib is slow to import, and d_step/g_step need none of it
 
     state.epoch += 1
     state.generator.eval()

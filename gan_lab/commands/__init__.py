@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from gan_lab.commands import evaluate, sample, train, train_classifier
+from gan_lab.models import MODELS
 
 
 @dataclass(frozen=True)
@@ -21,7 +22,7 @@ class Command:
 
 
 COMMANDS: dict[str, Command] = {
-    "train": Command(train.TrainConfig, train.run, "train a GAN (mlp, conv64 or dcgan)", train.interrupted),
+    "train": Command(train.TrainConfig, train.run, f"train a GAN ({', '.join(MODELS)})", train.interrupted),
     "sample": Command(sample.SampleConfig, sample.run, "draw a grid of samples from a checkpoint"),
     "evaluate": Command(
         evaluate.EvaluateConfig, evaluate.run, "FID, KID, Inception Score, precision/recall, mode coverage"
