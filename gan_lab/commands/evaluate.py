@@ -74,8 +74,8 @@ def run(cfg: EvaluateConfig) -> dict:
         raise GanLabError("expected --kid-subsets >= 1 and --kid-subset-size >= 2")
     device = cfg.setup()
     t0 = time.perf_counter()
-    run_ = load_run(cfg.checkpoint, device)
-    generator, train_cfg = run_.sampler, run_.config
+    trained = load_run(cfg.checkpoint, device)
+    generator, train_cfg = trained.sampler, trained.config
     if train_cfg.dataset == "fashion-mnist":
         raise GanLabError("the metrics use an MNIST digit classifier: they are meaningless for a Fashion-MNIST model")
     classifier = load_classifier(cfg.classifier or WEIGHTS_PATH, device)
@@ -107,7 +107,7 @@ def run(cfg: EvaluateConfig) -> dict:
     result = {
         "checkpoint": str(cfg.checkpoint),
         "model": train_cfg.model,
-        "epochs": run_.epoch,
+        "epochs": trained.epoch,
         "train_config": asdict(train_cfg),
         "n": n,
         "reference": heldout.description + " (never trained on)",

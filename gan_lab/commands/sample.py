@@ -32,10 +32,10 @@ def run(cfg: SampleConfig) -> None:
     if cfg.n < 1:
         raise GanLabError(f"--n must be a positive integer, got {cfg.n}")
     device = cfg.setup()
-    run_ = load_run(cfg.checkpoint, device)
-    z = sample_noise(cfg.n, run_.config.latent_dim, cfg.seed, cfg.truncation).to(device)  # (n, latent_dim)
+    trained = load_run(cfg.checkpoint, device)
+    z = sample_noise(cfg.n, trained.config.latent_dim, cfg.seed, cfg.truncation).to(device)  # (n, latent_dim)
     with torch.no_grad():
-        images = run_.sampler(z)  # (n, C, H, W) in [-1, 1]
+        images = trained.sampler(z)  # (n, C, H, W) in [-1, 1]
     save_grid(images, cfg.out)
     print(f"wrote {cfg.out} ({cfg.n} images from {cfg.checkpoint})")
     if cfg.npz:
