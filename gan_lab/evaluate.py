@@ -1,8 +1,8 @@
 """Evaluation: generated images through the digit classifier, every metric against held-out digits.
 
 References: the metrics are in ``gan_lab.metrics`` (Heusel et al. 2017; Binkowski et al. 2018;
-Salimans et al. 2016; Kynkaanniemi et al. 2019); the feature network in ``gan_lab.models.classifier``. The command is
-``gan_lab.commands.evaluate``.
+Salimans et al. 2016; Kynkaanniemi et al. 2019); the feature network in ``gan_lab.models.classifier``.
+The command that puts these together is ``gan_lab.commands.evaluate``.
 
 How images reach the metrics (the same for every model and for the real digits):
 generator output in [-1, 1] -> 64x64 images are downsized to 28x28 with antialiased bilinear
