@@ -22,3 +22,12 @@ run mlp_ls --model mlp --epochs 2 --seed 3 --loss saturating --max-samples 1000 
 # the mlp_var run again, stopped after epoch 1 and continued with --resume to epoch 3
 run mlp_var_res --model mlp --epochs 1 --seed 0 --ema 0.999 --real-label 0.9 --augment translation,cutout --lr-d 4e-4
 run mlp_var_res --resume --epochs 3
+# evaluation and sampling of the mlp_var run (its moving average): metrics, figures, truncated samples
+(cd "$out" && PYTHONPATH=$src OMP_NUM_THREADS=1 MPLBACKEND=Agg nice -n 10 python -m gan_lab evaluate \
+    --checkpoint "$out/mlp_var/checkpoint.pt" --n 600 --kid-subsets 10 --kid-subset-size 200 --num-threads 1 \
+    --device cpu --figures "$out/mlp_var/figures" --stages "$out/mlp_l?/checkpoint.pt" \
+    --out "$out/mlp_var/evaluation.json" > "$out/evaluate.log" 2>&1)
+echo "evaluate rc=$?"
+(cd "$out" && PYTHONPATH=$src OMP_NUM_THREADS=1 nice -n 10 python -m gan_lab sample --checkpoint "$out/mlp_var/checkpoint.pt" \
+    --n 16 --truncation 0.7 --out "$out/mlp_var/figures/grid.png" --npz "$out/mlp_var/sample.npz" >> "$out/evaluate.log" 2>&1)
+echo "sample rc=$?"

@@ -1,5 +1,6 @@
 """Check that two training runs are bit-identical: every tensor of their checkpoints, their losses.csv,
-and their per-epoch sample grids.
+their per-epoch sample grids, and (where scripts/bit_identity.sh made them) their evaluation metrics,
+figures and samples.
 
 Used to show that a refactor changed no behaviour: train short seeded CPU runs with the old code into
 one folder, the same runs with the new code into another, then
@@ -12,10 +13,12 @@ compared in the checkpoints; the saved config may differ in the fields a refacto
 
 from __future__ import annotations
 
+import json
 import sys
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import torch
 
 
@@ -56,6 +59,24 @@ def compare(old: Path, new: Path) -> list[str]:
     for g in sorted(grids & new_grids):
         if (old / "samples" / g).read_bytes() != (new / "samples" / g).read_bytes():
             problems.append(f"samples/{g} differs")
+    problems += compare_evaluation(old, new)
+    return problems
+
+
+def compare_evaluation(old: Path, new: Path) -> list[str]:
+    """Metrics of evaluation.json, every figure and sample.npz, where the old run has them."""
+    problems = []
+    if (old / "evaluation.json").is_file():
+        a, b = (json.loads((d / "evaluation.json").read_text()) for d in (old, new))
+        keys = ("model_vs_heldout", "floor_train_vs_heldout", "heldout_inception_score", "nn_pixel_distance_median")
+        problems += [f"evaluation.json {k} differs" for k in keys if a[k] != b[k]]
+    for f in sorted((old / "figures").glob("*")) if (old / "figures").is_dir() else []:
+        if f.read_bytes() != (new / "figures" / f.name).read_bytes():
+            problems.append(f"figures/{f.name} differs")
+    if (old / "sample.npz").is_file():  # the arrays: a zip archive records when it was written
+        a, b = (np.load(d / "sample.npz")["images"] for d in (old, new))
+        if not np.array_equal(a, b):
+            problems.append("sample.npz differs")
     return problems
 
 
