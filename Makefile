@@ -48,9 +48,10 @@ grade: $(STAMP) ## autograde submitted/*, write feedback HTML and grades.csv
 bench: $(STAMP) ## speed/memory benchmarks (ratios against a baseline measured in the same run)
 	$(BIN)/python benchmarks/run.py
 
-lint: $(STAMP) ## ruff lint and format check
+lint: $(STAMP) ## ruff lint and format check, and the layer contract (import-linter)
 	$(BIN)/ruff check gan_lab tests scripts benchmarks
 	$(BIN)/ruff format --check gan_lab tests scripts benchmarks
+	$(BIN)/lint-imports
 
 format: $(STAMP) ## ruff format and fix
 	$(BIN)/ruff format gan_lab tests scripts benchmarks

@@ -29,17 +29,17 @@ LEARNER_COPY: dict = {"__name__": "__main__"}
 exec(compile(inspect.getsource(losses), "<learner cell>", "exec"), LEARNER_COPY)  # gan_lab's code, as notebook code
 
 
-def own_loss(logits_real, logits_fake):  # noqa: ANN001, ANN201
+def own_loss(logits_real, logits_fake):
     """A learner's correct discriminator loss."""
     return F.softplus(-logits_real).mean() + F.softplus(logits_fake).mean()
 
 
-def swapped_loss(logits_real, logits_fake):  # noqa: ANN001, ANN201
+def swapped_loss(logits_real, logits_fake):
     """A wrong discriminator loss (real and fake targets swapped)."""
     return own_loss(logits_fake, logits_real)
 
 
-def fresh():  # noqa: ANN201
+def fresh():
     """What a grade cell does."""
     return importlib.reload(gan_lab.checks)
 
@@ -76,7 +76,7 @@ def test_reassigned_checks_are_replaced_by_a_reload() -> None:
         (scipy.spatial.distance, "jensenshannon"),
     ],
 )
-def test_monkeypatched_library_functions_are_refused(monkeypatch: pytest.MonkeyPatch, owner, name: str) -> None:  # noqa: ANN001
+def test_monkeypatched_library_functions_are_refused(monkeypatch: pytest.MonkeyPatch, owner, name: str) -> None:
     checks = fresh()
     checks.check_discriminator_loss(own_loss)  # torch's originals are recorded by now
     monkeypatch.setattr(owner, name, lambda *args, **kwargs: True)
@@ -126,7 +126,7 @@ def test_cheating_session_fails_in_a_fresh_process() -> None:
 
 
 def test_blank_exercise_reports_not_implemented() -> None:
-    def blank(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+    def blank(*args, **kwargs):
         raise NotImplementedError()
 
     for exercise in ("sample_z", "discriminator_loss", "d_step", "jsd", "frechet_distance"):
@@ -161,7 +161,7 @@ def test_library_code_earns_no_credit() -> None:
     from gan_lab.losses import discriminator_loss
 
     class Subclass(models.MLPDiscriminator):
-        def forward(self, x):  # noqa: ANN001, ANN202
+        def forward(self, x):
             return super().forward(x)
 
     class Holder(torch.nn.Module):
@@ -169,22 +169,22 @@ def test_library_code_earns_no_credit() -> None:
             super().__init__()
             self.inner = models.MLPDiscriminator()
 
-        def forward(self, x):  # noqa: ANN001, ANN202
+        def forward(self, x):
             return self.inner(x)
 
-    def helper(r, f):  # noqa: ANN001, ANN202
+    def helper(r, f):
         return losses.discriminator_loss(r, f)
 
-    def via_module(r, f):  # noqa: ANN001, ANN202
+    def via_module(r, f):
         return losses.discriminator_loss(r, f)
 
-    def via_helper(r, f):  # noqa: ANN001, ANN202
+    def via_helper(r, f):
         return helper(r, f)
 
-    def via_getattr(r, f):  # noqa: ANN001, ANN202
+    def via_getattr(r, f):
         return getattr(importlib.import_module("gan_lab." + "losses"), "discriminator_" + "loss")(r, f)
 
-    def d_step(discriminator, opt_d, x_real, x_fake):  # noqa: ANN001, ANN202
+    def d_step(discriminator, opt_d, x_real, x_fake):
         return train.d_step(discriminator, opt_d, x_real, x_fake)["loss_d"]
 
     cases = [
@@ -213,7 +213,7 @@ def test_gan_lab_code_for_another_exercise_is_allowed() -> None:
     """The lessons provide gan_lab pieces for other exercises (lesson 3's losses and steps): no refusal."""
     from gan_lab import train
 
-    def train_step(generator, discriminator, opt_g, opt_d, x_real, latent_dim):  # noqa: ANN001, ANN202
+    def train_step(generator, discriminator, opt_g, opt_d, x_real, latent_dim):
         z = torch.randn(x_real.shape[0], latent_dim, device=x_real.device)
         x_fake = generator(z)
         return train.d_step(discriminator, opt_d, x_real, x_fake)["loss_d"], train.g_step(discriminator, opt_g, x_fake)[
@@ -238,7 +238,7 @@ def test_gan_lab_code_for_another_exercise_is_allowed() -> None:
         ("jsd", lambda p, q: {}["key"], "KeyError"),
     ],
 )
-def test_learner_errors_end_as_hints(exercise: str, candidate, phrase: str) -> None:  # noqa: ANN001
+def test_learner_errors_end_as_hints(exercise: str, candidate, phrase: str) -> None:
     """Whatever learner code raises inside a check ends as an AssertionError hint, never a bare traceback."""
     with pytest.raises(AssertionError, match=phrase) as err:
         EXERCISES[exercise](candidate)
@@ -249,7 +249,7 @@ def test_learner_errors_end_as_hints(exercise: str, candidate, phrase: str) -> N
 def test_gan_lab_steps_on_cuda_pass_the_train_step_check() -> None:
     from gan_lab.train import d_step, g_step
 
-    def train_step(generator, discriminator, opt_g, opt_d, x_real, latent_dim):  # noqa: ANN001, ANN202
+    def train_step(generator, discriminator, opt_g, opt_d, x_real, latent_dim):
         z = torch.randn(x_real.shape[0], latent_dim, device=x_real.device)
         x_fake = generator(z)
         return d_step(discriminator, opt_d, x_real, x_fake)["loss_d"], g_step(discriminator, opt_g, x_fake)["loss_g"]

@@ -53,7 +53,7 @@ def test_reference_solution_passes(exercise: str, hidden: bool) -> None:
     EXERCISES[exercise](candidate, hidden=hidden)
 
 
-def learner_copy(module) -> dict:  # noqa: ANN001
+def learner_copy(module) -> dict:
     """gan_lab's source of ``module`` run as notebook code: the same behaviour, written by 'the learner'."""
     namespace: dict = {"__name__": "__main__"}
     exec(compile(inspect.getsource(module), "<learner cell>", "exec"), namespace)

@@ -88,15 +88,15 @@ def lesson_of(exercise: str) -> str:
     raise KeyError(f"unknown exercise {exercise!r}")
 
 
-def _load(lesson: str):  # noqa: ANN202
+def _load(lesson: str):
     return importlib.import_module(f"{__name__}.{MODULES[lesson]}")
 
 
-def _graded(exercise: str, check):  # noqa: ANN001, ANN202
+def _graded(exercise: str, check):
     """The check as grade cells run it: library code earns nothing, and any error ends as a hint."""
 
     @functools.wraps(check)
-    def run(candidate, hidden: bool = False) -> None:  # noqa: ANN001
+    def run(candidate, hidden: bool = False) -> None:
         _guard.verify_untouched()
         _provenance.reject_reference(exercise, candidate)
         with _provenance.watching(exercise):
@@ -106,7 +106,7 @@ def _graded(exercise: str, check):  # noqa: ANN001, ANN202
                 raise
             except (NameError, ImportError, SyntaxError):  # a bug of the check itself: show it as it is
                 raise
-            except Exception as err:  # noqa: BLE001  (never a bare traceback from inside a check)
+            except Exception as err:
                 raise _guard.explain(exercise, err) from err
 
     return run
@@ -115,7 +115,7 @@ def _graded(exercise: str, check):  # noqa: ANN001, ANN202
 class _Exercises(Mapping):
     """exercise name -> check function, importing the lesson's module on first use."""
 
-    def __getitem__(self, exercise: str):  # noqa: ANN204
+    def __getitem__(self, exercise: str):
         module = _load(lesson_of(exercise))
         graded = module.__dict__.setdefault("_GRADED", {})  # one wrapper per check while the module lives
         if exercise not in graded:
@@ -133,7 +133,7 @@ EXERCISES: Mapping = _Exercises()
 _BY_CHECK = {check_name(e): e for e in EXERCISES}
 
 
-def __getattr__(name: str):  # noqa: ANN202  (PEP 562: checks.check_sample_z imports lesson 1's module)
+def __getattr__(name: str):
     by_check = globals().get("_BY_CHECK", {})  # absent while a reload runs
     if name in by_check:
         return EXERCISES[by_check[name]]

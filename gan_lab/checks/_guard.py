@@ -159,7 +159,7 @@ def explain(exercise: str, err: BaseException, hints: list | tuple = ()) -> Asse
     )
 
 
-def call_with(hints: list[tuple[tuple[str, ...], str, str]], exercise: str, fn, *args, **kwargs):  # noqa: ANN001, ANN201
+def call_with(hints: list[tuple[tuple[str, ...], str, str]], exercise: str, fn, *args, **kwargs):
     """Call the learner's code; turn any error it raises into a hint, trying ``hints`` before the general ones
     (NotImplementedError, a blank exercise, and the checks' own messages pass through)."""
     try:
@@ -170,10 +170,10 @@ def call_with(hints: list[tuple[tuple[str, ...], str, str]], exercise: str, fn, 
         if str(err).startswith(f"[{exercise}]"):
             raise
         raise explain(exercise, err, hints) from err
-    except Exception as err:  # noqa: BLE001  (every error of learner code ends as a hint)
+    except Exception as err:
         raise explain(exercise, err, hints) from err
 
 
-def call(exercise: str, fn, *args, **kwargs):  # noqa: ANN001, ANN201
+def call(exercise: str, fn, *args, **kwargs):
     """Call the learner's code; any error it raises ends as a hint that names the likely mistake."""
     return call_with([], exercise, fn, *args, **kwargs)

@@ -91,7 +91,7 @@ def _reference(forward: Forward, x: torch.Tensor, training: bool, seed: int) -> 
 
 def _diagnose(
     exercise: str, got: torch.Tensor, x: torch.Tensor, training: bool, seed: int, variants, what: str, fix: str
-) -> None:  # noqa: ANN001, E501
+) -> None:
     for variant, mistake, hint in variants:
         try:
             expected = _reference(variant, x, training, seed)

@@ -250,7 +250,7 @@ def watching(exercise: str) -> Iterator[None]:
     names = _reference_names(exercise)
     hits: list[str] = []
 
-    def hook(frame: types.FrameType, event: str, arg: object) -> None:  # noqa: ARG001
+    def hook(frame: types.FrameType, event: str, arg: object) -> None:
         if event == "call" and not hits:
             code = frame.f_code
             qualname = getattr(code, "co_qualname", code.co_name)  # co_qualname: Python 3.11+

@@ -42,7 +42,7 @@ def to_numpy(t: torch.Tensor | float) -> np.ndarray:
     return np.asarray(t, dtype=np.float64)
 
 
-def close(a, b, rtol: float = 1e-4, atol: float = 1e-5) -> bool:  # noqa: ANN001
+def close(a, b, rtol: float = 1e-4, atol: float = 1e-5) -> bool:
     a, b = to_numpy(a), to_numpy(b)
     return a.shape == b.shape and bool(ORIGINALS[("numpy", "allclose")](a, b, rtol=rtol, atol=atol))
 
@@ -55,7 +55,7 @@ def grads_snapshot(module: nn.Module) -> list[torch.Tensor | None]:
     return [None if p.grad is None else p.grad.detach().clone() for p in module.parameters()]
 
 
-def same_tensors(a: list, b: list) -> bool:  # noqa: ANN001
+def same_tensors(a: list, b: list) -> bool:
     if len(a) != len(b):
         return False
     for x, y in zip(a, b):
@@ -86,7 +86,7 @@ def has_layer(module: nn.Module, kind: type) -> bool:
     return any(isinstance(m, kind) for m in module.modules())
 
 
-def instantiate(exercise: str, cls, *args, **kwargs):  # noqa: ANN001, ANN201
+def instantiate(exercise: str, cls, *args, **kwargs):
     """Build the learner's network; one made of gan_lab's modules earns no credit."""
     try:
         module = cls(*args, **kwargs)
@@ -99,7 +99,7 @@ def instantiate(exercise: str, cls, *args, **kwargs):  # noqa: ANN001, ANN201
             f"{', ' if args and kwargs else ''}{', '.join(f'{k}={v!r}' for k, v in kwargs.items())}): {err}",
             "keep the signature given in the exercise",
         ) from err
-    except Exception as err:  # noqa: BLE001
+    except Exception as err:
         return call(exercise, _raise, err)
     reject_library_modules(exercise, module)
     return module

@@ -36,7 +36,7 @@ GENERATOR_FIX = (
 
 def _mlp_generator_forward(
     generator: nn.Module, latent_dim: int, ex: str, act=F.relu, bn_first: bool = True, out=torch.tanh, eps: float = 1e-5
-):  # noqa: ANN001, E501
+):
     """The layer table's forward pass with the learner's own Linear and BatchNorm1d layers."""
     widths = [latent_dim, 256, 512, 1024]
     linears = [
@@ -55,7 +55,7 @@ def _mlp_generator_forward(
     return forward
 
 
-def check_mlp_generator(MLPGenerator, hidden: bool = False) -> None:  # noqa: N803
+def check_mlp_generator(MLPGenerator, hidden: bool = False) -> None:
     """MLPGenerator(latent_dim): z (N, latent_dim) -> images (N, 1, 28, 28) in [-1, 1]; [Linear, BatchNorm1d,
     ReLU] x (256, 512, 1024), Linear(1024, 784), Tanh. Compared by behaviour with that table."""
     verify_untouched()
@@ -143,7 +143,7 @@ def check_mlp_generator(MLPGenerator, hidden: bool = False) -> None:  # noqa: N8
 DISCRIMINATOR_FIX = "follow the layer table: Flatten, Linear(784, 512), LeakyReLU(0.2), Linear(512, 256), LeakyReLU(0.2), Linear(256, 1)"
 
 
-def _mlp_discriminator_forward(discriminator: nn.Module, ex: str, act=None, out=lambda x: x):  # noqa: ANN001
+def _mlp_discriminator_forward(discriminator: nn.Module, ex: str, act=None, out=lambda x: x):
     """The layer table's forward pass with the learner's own Linear layers."""
     act = act or (lambda x: F.leaky_relu(x, 0.2))
     widths = [784, 512, 256, 1]
@@ -152,7 +152,7 @@ def _mlp_discriminator_forward(discriminator: nn.Module, ex: str, act=None, out=
         for a, b in zip(widths, widths[1:])
     ]
 
-    def forward(x: torch.Tensor, training: bool) -> torch.Tensor:  # noqa: ARG001
+    def forward(x: torch.Tensor, training: bool) -> torch.Tensor:
         h = x.flatten(1)  # (N, 784)
         for i, linear in enumerate(linears):
             h = F.linear(h, linear.weight, linear.bias)
@@ -162,7 +162,7 @@ def _mlp_discriminator_forward(discriminator: nn.Module, ex: str, act=None, out=
     return forward
 
 
-def check_mlp_discriminator(MLPDiscriminator, hidden: bool = False) -> None:  # noqa: N803
+def check_mlp_discriminator(MLPDiscriminator, hidden: bool = False) -> None:
     """MLPDiscriminator(): images (N, 1, 28, 28) -> logits (N, 1); 784 -> 512 -> 256 -> 1 with LeakyReLU(0.2),
     compared by behaviour with that table."""
     verify_untouched()

@@ -22,7 +22,7 @@ META = torch.device("meta")
 KS_LIMIT = 0.006  # Kolmogorov-Smirnov distance of 160,000 draws: 1.6 times the 1-in-a-million critical value
 
 
-def _expect_standard_normal(ex: str, sample_z, seed: int) -> None:  # noqa: ANN001
+def _expect_standard_normal(ex: str, sample_z, seed: int) -> None:
     """z ~ N(0, I): the marginal by a Kolmogorov-Smirnov distance, the joint by the correlations (seeded: no luck)."""
     torch.manual_seed(seed)
     z = to_numpy(call(ex, sample_z, 20000, 8))  # (20000, 8)

@@ -185,7 +185,7 @@ def check_train_step(train_step, hidden: bool = False) -> None:
     _check_meta(ex, train_step, latent_dim)
 
 
-def _grads_are_d_step(generator, discriminator, x_real, latent_dim: int, hidden: bool) -> bool:  # noqa: ANN001
+def _grads_are_d_step(generator, discriminator, x_real, latent_dim: int, hidden: bool) -> bool:
     """Whether D's .grad equals the D step's own gradient (as after a correct train_step)."""
     g0, d0, _, _ = _setup(hidden, latent_dim)
     torch.manual_seed(SEED)
@@ -194,7 +194,7 @@ def _grads_are_d_step(generator, discriminator, x_real, latent_dim: int, hidden:
     return all(close(p.grad, e, rtol=1e-4, atol=1e-6) for p, e in zip(discriminator.parameters(), expected))
 
 
-def _check_meta(ex: str, train_step, latent_dim: int) -> None:  # noqa: ANN001
+def _check_meta(ex: str, train_step, latent_dim: int) -> None:
     """On 'meta', z created on the CPU fails in the generator, with a device hint."""
     generator, discriminator = _steps.generator(8, latent_dim).to("meta"), _steps.discriminator(8).to("meta")
     opt_g, opt_d = torch.optim.Adam(generator.parameters()), torch.optim.Adam(discriminator.parameters())

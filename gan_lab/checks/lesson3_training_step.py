@@ -35,14 +35,14 @@ STALE = 0.5  # value of the stale gradients left in .grad before the learner's s
 META_ITEM = "cannot be called on meta tensors"  # .item() on 'meta': the step ran up to its return, which is fine
 
 
-def _sgd(module: nn.Module, loss_fn, stale: float = 0.0) -> list[torch.Tensor]:  # noqa: ANN001
+def _sgd(module: nn.Module, loss_fn, stale: float = 0.0) -> list[torch.Tensor]:
     """Weights after one SGD step on ``loss_fn(copy)`` computed on a copy (``stale`` added to each gradient)."""
     module = copy.deepcopy(module)
     grads = torch.autograd.grad(loss_fn(module), list(module.parameters()))
     return [(p - LR * (g + stale)).detach() for p, g in zip(module.parameters(), grads)]
 
 
-def _loss_value(ex: str, out) -> float:  # noqa: ANN001
+def _loss_value(ex: str, out) -> float:
     if isinstance(out, dict):
         out = out.get("loss_d", out.get("loss_g"))
     if isinstance(out, torch.Tensor) and out.numel() == 1:
@@ -73,7 +73,7 @@ def _expect_modes(ex: str, module: nn.Module, name: str, step: str) -> None:
     )
 
 
-def _run_step(ex: str, step, *args):  # noqa: ANN001, ANN202
+def _run_step(ex: str, step, *args):
     """Run the learner's step with the hints specific to steps."""
     hints = [
         (

@@ -24,7 +24,7 @@ def _grid(hidden: bool) -> list[tuple[int, int, int, int]]:
     return [(s, k, st, p) for s in sizes for k in kernels for st in (1, 2, 3) for p in (0, 1, 2) if s + 2 * p >= k]
 
 
-def _cases(ex: str, fn, reference, hidden: bool) -> list[tuple[int, int, int, int]]:  # noqa: ANN001
+def _cases(ex: str, fn, reference, hidden: bool) -> list[tuple[int, int, int, int]]:
     """The fixed grid, preceded by the smallest case (found by a derandomized sweep) where fn disagrees."""
 
     def wrong(case: tuple[int, int, int, int]) -> bool:

@@ -50,7 +50,7 @@ def _generator_forward(
     bn_first: bool = True,
     out=torch.tanh,
     eps: float = 1e-5,
-):  # noqa: ANN001, E501
+):
     """The layer table's forward pass with the learner's own layers."""
     project = find(g, nn.Linear, ex, GENERATOR_FIX, in_features=latent_dim, out_features=8192)
     ups = [
@@ -70,7 +70,7 @@ def _generator_forward(
     return forward
 
 
-def check_conv64_generator(Conv64Generator, hidden: bool = False) -> None:  # noqa: N803
+def check_conv64_generator(Conv64Generator, hidden: bool = False) -> None:
     """Conv64Generator(latent_dim, channels): z -> Linear -> (128, 8, 8) -> three up-blocks -> (channels, 64, 64), tanh;
     compared by behaviour with the layer table."""
     verify_untouched()
@@ -141,7 +141,7 @@ def check_conv64_generator(Conv64Generator, hidden: bool = False) -> None:  # no
         compare(ex, generator, z, ref_fn(), variants, GENERATOR_FIX)
 
 
-def _discriminator_forward(d: nn.Module, channels: int, ex: str, slope: float = 0.2, drop=F.dropout2d, p: float = 0.3):  # noqa: ANN001, E501
+def _discriminator_forward(d: nn.Module, channels: int, ex: str, slope: float = 0.2, drop=F.dropout2d, p: float = 0.3):
     convs = [
         find(d, nn.Conv2d, ex, DISCRIMINATOR_FIX, in_channels=a, out_channels=b)
         for a, b in ((channels, 16), (16, 32), (32, 64), (64, 128))
@@ -157,7 +157,7 @@ def _discriminator_forward(d: nn.Module, channels: int, ex: str, slope: float = 
     return forward
 
 
-def check_conv64_discriminator(Conv64Discriminator, hidden: bool = False) -> None:  # noqa: N803
+def check_conv64_discriminator(Conv64Discriminator, hidden: bool = False) -> None:
     """Conv64Discriminator(channels): four Conv2d(3, 2, 1) + LeakyReLU(0.2) + Dropout2d(0.3) blocks, Flatten,
     Linear(2048, 1); compared by behaviour (dropout under a fixed seed in training mode)."""
     verify_untouched()

@@ -16,7 +16,7 @@ from gan_lab.checks._guard import ORIGINALS, call, expect, fail, verify_untouche
 jensenshannon = ORIGINALS[("scipy.spatial.distance", "jensenshannon")]  # the original, whatever a cell patched
 
 
-class norm:  # noqa: N801  (scipy.stats.norm.pdf in closed form: importing scipy.stats costs a second)
+class norm:
     @staticmethod
     def pdf(x: np.ndarray, mean: float, std: float) -> np.ndarray:
         return np.exp(-0.5 * ((x - mean) / std) ** 2) / (std * math.sqrt(2 * math.pi))

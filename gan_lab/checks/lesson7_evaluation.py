@@ -65,7 +65,7 @@ def check_feature_statistics(feature_statistics, hidden: bool = False) -> None:
         )
 
 
-def _reference(mu1, s1, mu2, s2) -> float:  # noqa: ANN001
+def _reference(mu1, s1, mu2, s2) -> float:
     covmean = _sqrtm(s1 @ s2)
     return float(np.sum((mu1 - mu2) ** 2) + np.trace(s1) + np.trace(s2) - 2 * np.trace(np.real(covmean)))
 
