@@ -313,3 +313,37 @@ def test_page_renders_offline(browser: DevTools, docname: str) -> None:
     (SCREENSHOTS / f"{name}-full.png").write_bytes(base64.b64decode(full["data"]))
     math_count = browser.evaluate("document.querySelectorAll('mjx-container').length")
     print(f"{docname}: {len(images)} images, {math_count} formulas, screenshot {SCREENSHOTS / name}.png")
+
+
+def test_listings_drop_tex_docstrings() -> None:
+    """A listed docstring with TeX keeps its first line, or goes when that line has TeX; others stay whole."""
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    try:
+        from code_listing import strip_tex_docstrings
+    finally:
+        sys.path.pop(0)
+    source = (
+        "def f(x):\n"
+        '    r"""Square it.\n'
+        "\n"
+        "    $$f(x) = x^2$$\n"
+        '    """\n'
+        "    return x * x\n"
+        "\n"
+        "\n"
+        "def g(x):\n"
+        '    r"""The map $x \\mapsto x$."""\n'
+        "    return x\n"
+        "\n"
+        "\n"
+        "def h(x):\n"
+        '    """Plain text stays."""\n'
+        "    return x\n"
+    )
+    assert strip_tex_docstrings(source) == (
+        'def f(x):\n    """Square it."""\n    return x * x\n\n\n'
+        "def g(x):\n    return x\n\n\n"
+        'def h(x):\n    """Plain text stays."""\n    return x\n'
+    )
+    # a partial listing that does not parse is left exactly as it is
+    assert strip_tex_docstrings('    """$x$"""\n  return') == '    """$x$"""\n  return'
