@@ -17,6 +17,7 @@ from __future__ import annotations
 import csv
 import io
 import traceback
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -97,6 +98,7 @@ def record(root: Path, lessons: list[Lesson], results: list[Result]) -> None:
     """Write the scores into nbgrader's gradebook (this process only; the sandbox never sees it)."""
     from nbgrader.api import Gradebook
 
+    warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader 0.9.6 on every new submission
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         for lesson in lessons:
             gradebook.update_or_create_assignment(lesson.name)

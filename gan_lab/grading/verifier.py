@@ -132,6 +132,17 @@ def audit_hook(event: str, args: tuple) -> None:
         raise PermissionError(f"{event} is not allowed while grading")
 
 
+def not_written_here(candidate: object) -> str:
+    """The module a function or class (or a base class) was imported from, or "" when the notebook defined it."""
+    owners = [candidate, *getattr(candidate, "__mro__", ())[1:]] if isinstance(candidate, type) else [candidate]
+    for owner in owners:
+        module = getattr(owner, "__module__", None)
+        if isinstance(module, str) and module.split(".")[0] == "gan_lab":
+            return module
+    module = getattr(candidate, "__module__", "__main__")
+    return module if isinstance(module, str) and module != "__main__" and callable(candidate) else ""
+
+
 def magic_free(source: str) -> str:
     """Jupyter magics and shell escapes (``%matplotlib inline``, ``!pip ...``) become no-ops."""
     lines = []
@@ -237,6 +248,11 @@ def main() -> int:
             continue
         candidate = namespace[exercise]
         check = run_check[exercise]
+        borrowed = not_written_here(candidate)
+        if borrowed:
+            message = f"`{exercise}` comes from {borrowed}, not from your notebook: write your own"
+            report(type="check", exercise=exercise, index=cell["index"], passed=False, message=message, output="")
+            continue
 
         def both() -> None:
             check(candidate)
