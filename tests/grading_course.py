@@ -47,12 +47,19 @@ def tree_hashes(*folders: Path) -> dict[str, str]:
 
 def course_files(root: Path) -> dict[str, str]:
     """What no submission may change: the package, the course's sources and the submissions themselves."""
-    return tree_hashes(ROOT / "gan_lab", ROOT / "solutions", ROOT / "lessons", ROOT / "nbgrader_config.py",
-                       root / "solutions", root / "submitted", root / "nbgrader_config.py")
+    return tree_hashes(
+        ROOT / "gan_lab",
+        ROOT / "solutions",
+        ROOT / "lessons",
+        ROOT / "nbgrader_config.py",
+        root / "solutions",
+        root / "submitted",
+        root / "nbgrader_config.py",
+    )
 
 
-def stray_processes() -> list[str]:
-    """Processes a submission or the sandbox left behind (the corpus's daemons sleep 600 s)."""
+def stray_processes(root: Path) -> list[str]:
+    """Processes a submission or the sandbox of the course ``root`` left behind (the corpus's daemons sleep 600 s)."""
     found = []
     for proc in Path("/proc").iterdir():
         if not proc.name.isdigit():
@@ -61,7 +68,7 @@ def stray_processes() -> list[str]:
             cmd = (proc / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
         except OSError:
             continue
-        if "sleep 600" in cmd or "grading/verifier.py" in cmd or cmd.startswith("bwrap "):
+        if "sleep 600" in cmd or cmd.startswith("bwrap ") and str(root) in cmd:
             found.append(f"{proc.name}: {cmd[:120]}")
     return found
 

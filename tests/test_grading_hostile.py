@@ -38,7 +38,7 @@ def check_batch(tmp_path, students: dict[str, str]) -> dict:  # noqa: ANN001
     results = grade(root)
     print(f"graded {len(students)} submissions in {time.perf_counter() - start:.0f} s")
     time.sleep(1)
-    assert stray_processes() == []
+    assert stray_processes(root) == []
     assert course_files(root) == before, "a submission changed the course's files"
     rows = csv_rows(root)
     assert set(rows) == {f"{s}/{lesson}" for s in students for lesson in lessons}  # every student, every lesson
@@ -47,7 +47,9 @@ def check_batch(tmp_path, students: dict[str, str]) -> dict:  # noqa: ANN001
         want = EXPECTED[name]
         key = f"{student}/{want['lesson']}"
         got = results[key]
-        if (got.score, got.max_score) != (want["score"], want["max_score"]) or not got.status.startswith(want["status"]):
+        if (got.score, got.max_score) != (want["score"], want["max_score"]) or not got.status.startswith(
+            want["status"]
+        ):
             wrong[key] = (got.score, got.status, want["score"], want["status"], got.exercises)
         assert rows[key]["score"] == f"{want['score']:g}" and rows[key]["status"] == got.status
         page = feedback(root, student, want["lesson"])

@@ -21,9 +21,8 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from gan_lab.grading import feedback, sandbox
+from gan_lab.grading import atomic_text, feedback, sandbox
 from gan_lab.grading.submission import BadSubmission, Lesson, job, load_lesson, plan, read_submission
-from gan_lab.grading import atomic_text
 
 
 @dataclass
@@ -143,8 +142,13 @@ def write_report(path: Path, results: list[Result]) -> None:
     atomic_text(path, "\n".join(lines) + "\n")
 
 
-def grade(root: Path, checks_lessons: dict[str, dict[str, int]], limits: sandbox.Limits | None = None,
-          unsafe: bool = False, log=print) -> list[Result]:  # noqa: ANN001
+def grade(
+    root: Path,
+    checks_lessons: dict[str, dict[str, int]],
+    limits: sandbox.Limits | None = None,
+    unsafe: bool = False,
+    log=print,
+) -> list[Result]:  # noqa: ANN001
     """Grade every submission under ``root/submitted``; returns one Result per student and lesson."""
     limits = limits or sandbox.Limits()
     if not unsafe:

@@ -106,8 +106,10 @@ def page(result, items: list[dict], root: Path, script: str) -> str:  # noqa: AN
         check = item.get("check")
         if item.get("exercise"):
             earned, message = result.exercises.get(item["exercise"], (0.0, "not checked"))
-            body.append(f"<div class=grade><b>Grade cell for <code>{html.escape(item['exercise'])}</code>: "
-                        f"{html.escape(points(earned))}</b> &middot; {html.escape(message)}")
+            body.append(
+                f"<div class=grade><b>Grade cell for <code>{html.escape(item['exercise'])}</code>: "
+                f"{html.escape(points(earned))}</b> &middot; {html.escape(message)}"
+            )
         body.append(f"<pre>{html.escape(item['source'])}</pre>")
         if item.get("output"):
             body.append(f"<pre class=out>{html.escape(item['output'])}</pre>")
@@ -118,8 +120,10 @@ def page(result, items: list[dict], root: Path, script: str) -> str:  # noqa: AN
         del check
     text = scrub("\n".join(body), root)
     title = html.escape(f"{result.lesson} feedback")
-    return (f"<!DOCTYPE html><html><head><meta charset=utf-8><title>{title}</title><style>{STYLE}</style>"
-            f"{script}</head><body>\n{text}\n</body></html>\n")
+    return (
+        f"<!DOCTYPE html><html><head><meta charset=utf-8><title>{title}</title><style>{STYLE}</style>"
+        f"{script}</head><body>\n{text}\n</body></html>\n"
+    )
 
 
 def write(root: Path, result, items: list[dict]) -> Path:  # noqa: ANN001

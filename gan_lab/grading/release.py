@@ -102,7 +102,9 @@ def build(root: Path, lesson: str) -> nbformat.NotebookNode:
         shutil.copytree(root / "solutions" / lesson, course / "solutions" / lesson)
         result = api(course).generate_assignment(lesson, force=True)
         if not result.get("success"):
-            raise RuntimeError(f"nbgrader generate_assignment {lesson} failed: {result.get('error')}\n{result.get('log', '')}")
+            raise RuntimeError(
+                f"nbgrader generate_assignment {lesson} failed: {result.get('error')}\n{result.get('log', '')}"
+            )
         nb = nbformat.read(course / "lessons" / lesson / f"{lesson}.ipynb", as_version=4)
     strip(nb)
     nb.metadata[STAMP] = {"release": content_hash(nb)}
@@ -119,7 +121,9 @@ def generate(root: Path, lessons: list[str] | None = None, backup: bool = False)
     edited = [t for lesson, t in targets.items() if t.exists() and not untouched(t, built[lesson])]
     if edited and not backup:
         names = ", ".join(str(p.relative_to(root)) for p in edited)
-        raise EditedWork(f"{names} edited since generated: not replaced (rerun with --backup to keep a copy and regenerate)")
+        raise EditedWork(
+            f"{names} edited since generated: not replaced (rerun with --backup to keep a copy and regenerate)"
+        )
     written = []
     stamp = time.strftime("%Y%m%d-%H%M%S", time.gmtime())
     for lesson, target in targets.items():

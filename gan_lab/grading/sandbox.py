@@ -190,24 +190,31 @@ def run(job: dict, hidden: list[Path], limits: Limits, unsafe: bool = False) -> 
 
 
 def parse(data: bytes, nonce: str, outcome: Outcome) -> None:
-    """Keep only well-formed lines carrying the nonce; anything else on the pipe was not the verifier."""
-    for line in data.splitlines():
+    """Keep only lines that start with the nonce: ``<nonce> <kind> <name> <0|1> <json>``; the rest was not the verifier."""
+    for line in data.decode(errors="replace").splitlines():
+        parts = line.split(" ", 4)
+        if len(parts) != 5 or parts[0] != nonce:
+            continue
+        _, kind, name, flag, payload = parts
         try:
-            record = json.loads(line)
+            fields = json.loads(payload)
         except ValueError:
-            continue
-        if not isinstance(record, dict) or record.get("nonce") != nonce:
-            continue
-        kind = record.get("type")
+            fields = {}
+        if not isinstance(fields, dict):
+            fields = {}
         if kind == "ready":
             outcome.ready = True
-        elif kind == "cell":
-            outcome.cells[int(record["index"])] = {"output": str(record["output"]), "error": record["error"]}
+        elif kind == "cell" and name.isdigit():
+            error = fields.get("error")
+            outcome.cells[int(name)] = {
+                "output": str(fields.get("output", "")),
+                "error": None if error is None else str(error),
+            }
         elif kind == "check":
-            outcome.checks[str(record["exercise"])] = {
-                "passed": record["passed"] is True,
-                "message": str(record["message"]),
-                "output": str(record.get("output", "")),
+            outcome.checks[name] = {
+                "passed": flag == "1",  # the verdict is the token, never the JSON the learner's text went into
+                "message": "" if flag == "1" else str(fields.get("message", "")) or "failed",
+                "output": str(fields.get("output", "")),
             }
         elif kind == "done":
             outcome.done = True

@@ -62,7 +62,9 @@ def load_lesson(root: Path, name: str, points: dict[str, int]) -> Lesson:
             if exercise not in points:
                 raise ValueError(f"{name}: grade cell {grade_id!r} has no check (expected test_<exercise>)")
             if int(meta.get("points", 0)) != points[exercise]:
-                raise ValueError(f"{name}: grade cell {grade_id!r} gives {meta.get('points')} points, checks say {points[exercise]}")
+                raise ValueError(
+                    f"{name}: grade cell {grade_id!r} gives {meta.get('points')} points, checks say {points[exercise]}"
+                )
             exercises.append(Exercise(exercise, grade_id, points[exercise]))
     return Lesson(name, nb.cells, exercises, locked, solution_ids)
 

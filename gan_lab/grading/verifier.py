@@ -4,22 +4,26 @@ It never trusts the notebook kernel: it starts a fresh interpreter, imports the 
 they use *before* any learner code, snapshots them, then executes the learner's code cells (their source
 only; the instructor's locked cells replace the learner's copies and grade cells are never executed) and,
 at each grade cell's place, calls ``gan_lab.checks.EXERCISES[exercise]`` itself on the object the learner
-defined. Learner code cannot bend that call:
+defined. What learner code can try, and why it does not move a grade:
 
-- a reassigned check, a replaced ``importlib.reload``, an IPython input transformer, a fake ``gan_lab/``
-  beside the notebook: the check functions were fetched before learner code ran, and no IPython is involved;
-- a patched library (numpy, torch, scipy, builtins, the guard's state...): every module loaded before
-  learner code is snapshotted (its functions and classes, their code; the checks' containers) and a check
-  whose world changed scores 0 with a message naming what changed;
-- printing or writing a fake verdict: results go to a pipe as JSON lines carrying a nonce that
-  the grader passed on stdin, read (and stdin closed) before learner code runs; an audit hook refuses what
-  would find the nonce (frames, ``gc`` object walks, ``ctypes``, ``settrace``, ``/proc/*/mem``), and the
-  process is not dumpable, so another process cannot read its memory.
+- reassign a check, replace ``importlib.reload``, add an IPython input transformer, put a fake
+  ``gan_lab/`` first on ``sys.path``: the checks were fetched before learner code ran, no IPython runs,
+  and ``sys.path``/``sys.modules`` are restored before each check;
+- patch a library (numpy, torch, scipy, builtins, the guard's state, ...): every module loaded before
+  learner code is fingerprinted (its functions, classes and their code; the containers of ``gan_lab``)
+  and a check whose world changed scores 0, with a message naming what changed;
+- print or write a fake verdict: results reach the grader through an audit hook that holds the nonce the
+  grader passed on stdin and writes only when called from this file's ``report`` called by ``main``
+  (code objects compared by identity; a hook cannot be removed or read from Python);
+- reach into this program: its functions keep what they use in default arguments (not globals), its
+  state in tuples, and an audit hook refuses changing the code or defaults of any function or class
+  loaded before learner code (libraries, checks, this file), ``gc`` object walks, ``ctypes``, tracing, threads, new processes, signals to other
+  processes, symbolic links and opening ``/proc/*/mem``; the process is not dumpable.
 
-Residual risk, stated: code running in the same interpreter as a check could in principle still reach it
-(e.g. a signal handler receives the frame it interrupts); the sandbox bounds the damage to this learner's
-own grade. Only the standard library is imported at module level: the checks come from the read-only
-course copy named in the job.
+Residual risk, stated: a check calls learner code in this interpreter, so a learner function can still
+patch a library for the duration of one call and restore it before the check ends; the checks' own
+guard (``verify_untouched``) narrows that, and the sandbox bounds any damage to this learner's grade.
+Only the standard library is imported at module level: the checks come from the read-only course copy.
 """
 
 from __future__ import annotations
@@ -31,14 +35,13 @@ import signal
 import sys
 import types
 
-FRAME_ATTRS = frozenset({"tb_frame", "gi_frame", "cr_frame", "ag_frame"})
 REFUSED = frozenset(
-    {"sys._getframe", "sys._current_frames", "sys.settrace", "sys.setprofile", "gc.get_objects"}
-    | {"gc.get_referrers", "gc.get_referents", "sys.addaudithook", "_thread.start_new_thread"}
-    | {"os.fork", "os.forkpty", "os.system", "os.exec", "os.posix_spawn", "subprocess.Popen", "os.kill"}
-    | {"os.killpg", "signal.pthread_kill", "os.spawn"}
+    {"sys._current_frames", "sys.settrace", "sys.setprofile", "gc.get_objects", "gc.get_referrers"}
+    | {"gc.get_referents", "sys.addaudithook", "_thread.start_new_thread", "os.fork", "os.forkpty"}
+    | {"os.system", "os.exec", "os.posix_spawn", "os.spawn", "subprocess.Popen", "os.kill", "os.killpg"}
+    | {"signal.pthread_kill", "os.symlink", "os.link", "sys.remote_exec"}
 )
-WATCHED_PACKAGES = ("gan_lab",)  # containers in these modules are compared item by item (the guard's state)
+SECRET_FILES = frozenset({"mem", "pagemap", "environ"})
 
 
 class CellTimeout(BaseException):
@@ -72,75 +75,115 @@ class Capped:
         return "".join(self.parts) + note
 
 
-def _fingerprint(value: object) -> tuple:
+def make_hook(  # noqa: ANN201, PLR0913
+    fd,  # noqa: ANN001
+    nonce,  # noqa: ANN001
+    report_code,  # noqa: ANN001
+    main_code,  # noqa: ANN001
+    protected,  # noqa: ANN001
+    getframe=sys._getframe,  # noqa: ANN001  (every default is bound now: learner code may patch the originals later)
+    write=os.write,  # noqa: ANN001
+    type_=type,  # noqa: ANN001
+    str_=str,  # noqa: ANN001
+    bytes_=bytes,  # noqa: ANN001
+    int_=int,  # noqa: ANN001
+    id_=id,  # noqa: ANN001
+    refused=REFUSED,  # noqa: ANN001
+    secret=SECRET_FILES,  # noqa: ANN001
+    fsdecode=os.fsdecode,  # noqa: ANN001
+    basename=os.path.basename,  # noqa: ANN001
+    error=PermissionError,  # noqa: ANN001
+):
+    """The audit hook: the only holder of the nonce and the result pipe. It never calls learner code.
+
+    ``protected``: ids of the functions and classes loaded before learner code (libraries, checks, this file).
+    """
+
+    def hook(event, args):  # noqa: ANN001, ANN202
+        if event == "gan_lab.result":
+            caller = getframe(1)
+            if caller.f_code is report_code and caller.f_back.f_code is main_code and type_(args[0]) is str_:
+                write(fd, (nonce + " " + args[0] + "\n").encode())
+            return
+        deny = event in refused or event[:7] == "ctypes."
+        if event in ("object.__setattr__", "object.__delattr__"):  # a function's code or defaults, a class's methods
+            deny = id_(args[0]) in protected
+        elif event == "open":
+            path = args[0]
+            if type_(path) is str_ or type_(path) is bytes_:
+                deny = basename(fsdecode(path)) in secret
+            else:
+                deny = type_(path) is not int_  # an opened fd; no path-like objects with code behind them
+        if deny:
+            raise error(f"{event} is not allowed while grading")
+
+    return hook
+
+
+def report(kind, name, flag, payload, audit=sys.audit, dumps=json.dumps, str_=str, int_=int):  # noqa: ANN001, ANN201
+    """One result line: fixed tokens first (kind, exercise or cell, verdict), then JSON the learner may have shaped."""
+    audit("gan_lab.result", f"{kind} {name} {int_(flag)} " + str_(dumps(payload)))
+
+
+def fingerprint(value, functype=types.FunctionType, id_=id, tuple_=tuple, valueerror=ValueError, type_=type):  # noqa: ANN001, ANN201
     """What must not change about a trusted object: its identity and, for a function, its code and defaults."""
-    code = getattr(value, "__code__", None) if isinstance(value, types.FunctionType) else None
-    if code is None:
-        return (id(value),)
-    cells = tuple(id(c.cell_contents) if _filled(c) else None for c in value.__closure__ or ())
-    return (id(value), id(code), id(value.__defaults__), id(value.__kwdefaults__), cells)
+    if type_(value) is not functype:
+        return (id_(value),)
+    cells = []
+    for cell in value.__closure__ or ():
+        try:
+            cells.append(id_(cell.cell_contents))
+        except valueerror:  # an empty cell
+            cells.append(None)
+    return (id_(value), id_(value.__code__), id_(value.__defaults__), id_(value.__kwdefaults__), tuple_(cells))
 
 
-def _filled(cell: types.CellType) -> bool:
-    try:
-        cell.cell_contents  # noqa: B018  (an empty cell raises)
-    except ValueError:
-        return False
-    return True
-
-
-def _trusted(value: object) -> bool:
-    return callable(value) or isinstance(value, types.ModuleType)
-
-
-def snapshot() -> dict[str, tuple]:
-    """Every loaded module's functions, classes and submodules (and their class dicts) as fingerprints."""
-    marks: dict[str, tuple] = {}
-    for name, module in list(sys.modules.items()):
-        if not isinstance(module, types.ModuleType) or name == "__main__":
+def snapshot(
+    modules=sys.modules,
+    vars_=vars,
+    list_=list,
+    tuple_=tuple,
+    isinstance_=isinstance,  # noqa: ANN001, ANN201, PLR0913
+    callable_=callable,
+    moduletype=types.ModuleType,
+    typetype=type,
+    getattr_=getattr,
+    id_=id,
+    repr_=repr,
+    enumerate_=enumerate,
+    fingerprint=fingerprint,
+    deep=("gan_lab",),
+):
+    """Every loaded module's functions, classes and submodules (and their class dicts), as a sorted tuple."""
+    marks = []
+    for name, module in list_(modules.items()):
+        if not isinstance_(module, moduletype) or name == "__main__":
             continue
-        deep = name.split(".")[0] in WATCHED_PACKAGES
-        marks[f"sys.modules[{name}]"] = (id(module),)
-        for key, value in list(vars(module).items()):
-            if _trusted(value):
-                marks[f"{name}.{key}"] = _fingerprint(value)
-            elif deep and isinstance(value, (dict, list, set, tuple)):
-                items = value.items() if isinstance(value, dict) else enumerate(value)
-                marks[f"{name}.{key}"] = (id(value), tuple((repr(k), id(v)) for k, v in items))
-            if isinstance(value, type) and getattr(value, "__module__", None) == name:
-                for attr, member in list(vars(value).items()):
-                    if _trusted(member):
-                        marks[f"{name}.{key}.{attr}"] = _fingerprint(member)
-    return marks
+        marks.append((f"sys.modules[{name}]", (id_(module),)))
+        watch_containers = name.split(".")[0] in deep  # the guard's state: ORIGINALS, WATCHED...
+        for key, value in list_(vars_(module).items()):
+            if callable_(value) or isinstance_(value, moduletype):
+                marks.append((f"{name}.{key}", fingerprint(value)))
+            elif watch_containers and isinstance_(value, (dict, list, set, tuple)):
+                items = value.items() if isinstance_(value, dict) else enumerate_(value)
+                marks.append((f"{name}.{key}", (id_(value), tuple_((repr_(k), id_(v)) for k, v in items))))
+            if isinstance_(value, typetype) and getattr_(value, "__module__", None) == name:
+                for attr, member in list_(vars_(value).items()):
+                    if callable_(member):
+                        marks.append((f"{name}.{key}.{attr}", fingerprint(member)))
+    return tuple_(marks)
 
 
-def changed(before: dict[str, tuple], now: dict[str, tuple]) -> list[str]:
+def changed(before, now, dict_=dict):  # noqa: ANN001, ANN201
     """Names whose fingerprint differs (or that vanished): what learner code replaced."""
-    return [name for name, mark in before.items() if now.get(name) != mark]
+    after = dict_(now)
+    return [name for name, mark in before if after.get(name) != mark]
 
 
-def audit_hook(event: str, args: tuple) -> None:
-    """Refuse, in learner code and after it, what would reach the verifier's state (see the module docstring)."""
-    refused = event in REFUSED or event.startswith("ctypes.")
-    refused |= event == "object.__getattr__" and args[1] in FRAME_ATTRS
-    if event in ("object.__setattr__", "object.__delattr__") and isinstance(args[0], type):
-        refused |= getattr(args[0], "__module__", "__main__") != "__main__"  # a library's class, e.g. torch.Tensor
-    if event == "open" and isinstance(args[0], (str, bytes)):
-        base = os.path.basename(os.fsdecode(args[0]))
-        refused |= base in ("mem", "pagemap", "environ") or "/proc/" in os.fsdecode(args[0]) and base == "maps"
-    if refused:
-        raise PermissionError(f"{event} is not allowed while grading")
-
-
-def not_written_here(candidate: object) -> str:
-    """The module a function or class (or a base class) was imported from, or "" when the notebook defined it."""
-    owners = [candidate, *getattr(candidate, "__mro__", ())[1:]] if isinstance(candidate, type) else [candidate]
-    for owner in owners:
-        module = getattr(owner, "__module__", None)
-        if isinstance(module, str) and module.split(".")[0] == "gan_lab":
-            return module
-    module = getattr(candidate, "__module__", "__main__")
-    return module if isinstance(module, str) and module != "__main__" and callable(candidate) else ""
+def describe(err, type_=type, str_=str):  # noqa: ANN001, ANN201
+    """``Type: message`` without a traceback."""
+    message = str_(err).strip()
+    return f"{type_(err).__name__}: {message}" if message else f"{type_(err).__name__}"
 
 
 def magic_free(source: str) -> str:
@@ -155,30 +198,85 @@ def magic_free(source: str) -> str:
     return "\n".join(lines)
 
 
-def describe(err: BaseException) -> str:
-    """``Type: message`` without a traceback (walking one would need the frames the hook refuses)."""
-    message = str(err).strip()
-    return f"{type(err).__name__}: {message}" if message else type(err).__name__
+def not_written_here(candidate, isinstance_=isinstance, getattr_=getattr, str_=str, callable_=callable):  # noqa: ANN001, ANN201
+    """The module a function or class (or a base class) was imported from, or "" when the notebook defined it."""
+    owners = [candidate, *getattr_(candidate, "__mro__", ())[1:]] if isinstance_(candidate, type) else [candidate]
+    for owner in owners:
+        module = getattr_(owner, "__module__", None)
+        if isinstance_(module, str_) and module.split(".")[0] == "gan_lab":
+            return module
+    module = getattr_(candidate, "__module__", "__main__")
+    return module if isinstance_(module, str_) and module != "__main__" and callable_(candidate) else ""
 
 
-def main() -> int:
+def on_alarm(signum, frame):  # noqa: ANN001, ANN201
+    raise CellTimeout()
+
+
+def guarded(
+    fn,
+    args,
+    kwargs,
+    seconds,
+    out,
+    sys_=sys,
+    setitimer=signal.setitimer,
+    handler=signal.signal,  # noqa: ANN001, ANN201, PLR0913
+    mask=signal.pthread_sigmask,
+    alarm=on_alarm,
+    timeout=CellTimeout,
+    describe=describe,
+    everything=tuple(signal.Signals),
+    sigalrm=signal.SIGALRM,
+    real=signal.ITIMER_REAL,
+    block=signal.SIG_BLOCK,
+    unblock=signal.SIG_UNBLOCK,
+):
+    """Run ``fn(*args, **kwargs)`` with output captured and an alarm; the error it ended with, or None."""
+    stdout, stderr = sys_.stdout, sys_.stderr
+    sys_.stdout = sys_.stderr = out
+    handler(sigalrm, alarm)
+    setitimer(real, seconds)
+    mask(unblock, (sigalrm,))
+    try:
+        fn(*args, **kwargs)
+        return None
+    except timeout:
+        return f"stopped after {seconds:g} s (time limit)"
+    except BaseException as err:  # noqa: BLE001  (SystemExit, KeyboardInterrupt: the cell's outcome)
+        return describe(err)
+    finally:
+        setitimer(real, 0)
+        mask(block, everything)
+        sys_.stdout, sys_.stderr = stdout, stderr
+
+
+def main(
+    report=report,
+    snapshot=snapshot,
+    changed=changed,
+    guarded=guarded,
+    magic_free=magic_free,  # noqa: PLR0913, PLR0915
+    not_written_here=not_written_here,
+    exec_=exec,
+    compile_=compile,
+    tuple_=tuple,
+    dict_=dict,
+    Capped=Capped,
+    describe=describe,
+    sys=sys,
+    len=len,
+) -> int:  # noqa: A002  (bound before learner code can patch them)
     job = json.loads(sys.stdin.buffer.read())
     sys.stdin.close()
     os.close(0)
     os.open(os.devnull, os.O_RDONLY)  # fd 0 again, empty: input() gets EOF
-    sink = os.fdopen(job["result_fd"], "w", buffering=1)
-    nonce, write = job.pop("nonce"), sink.write
-
-    def report(**fields: object) -> None:
-        write(json.dumps({"nonce": nonce, **fields}) + "\n")
-
     sys.path[:0] = [job["lib"]]
     import importlib
 
     checks = importlib.import_module("gan_lab.checks")
-    exercises = job["exercises"]
-    run_check = {name: checks.EXERCISES[name] for name in exercises}  # imports the lesson's module now
-    for name in job.get("preload", []):
+    run_check = dict_((name, checks.EXERCISES[name]) for name in job["exercises"])  # imports the lesson module
+    for name in job.get("preload", ()):
         importlib.import_module(name)
     try:
         import ctypes
@@ -186,85 +284,63 @@ def main() -> int:
         ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: no other process may read this memory
     except (OSError, AttributeError):
         pass
-    saved_path, saved_meta, saved_hooks = list(sys.path), list(sys.meta_path), list(sys.path_hooks)
-    saved_modules = dict(sys.modules)
-    before = snapshot()
+    cells = tuple_(tuple_(sorted(cell.items())) for cell in job["cells"])
+    limits = (job["cell_timeout"], job["check_timeout"], job["output_limit"])
+    saved = (tuple_(sys.path), tuple_(sys.meta_path), tuple_(sys.path_hooks), tuple_(sys.modules.items()))
+    check_of = tuple_(run_check.items())
     main_module = types.ModuleType("__main__")
     main_module.__dict__["__builtins__"] = builtins
     sys.modules["__main__"] = main_module
     namespace = main_module.__dict__
-    alarm = signal.signal
-    block, unblock = signal.pthread_sigmask, signal.SIG_UNBLOCK
-
-    def on_alarm(signum: int, frame: object) -> None:
-        raise CellTimeout()
-
-    def guarded(fn: object, seconds: float, out: Capped) -> str | None:
-        """Run ``fn`` with output captured and an alarm; the error it ended with, or None."""
-        stdout, stderr = sys.stdout, sys.stderr
-        sys.stdout = sys.stderr = out
-        alarm(signal.SIGALRM, on_alarm)
-        signal.setitimer(signal.ITIMER_REAL, seconds)
-        block(unblock, {signal.SIGALRM})
-        try:
-            fn()
-            return None
-        except CellTimeout:
-            return f"stopped after {seconds:g} s (time limit)"
-        except BaseException as err:  # noqa: BLE001  (SystemExit, KeyboardInterrupt: the cell's outcome)
-            return describe(err)
-        finally:
-            signal.setitimer(signal.ITIMER_REAL, 0)
-            block(signal.SIG_BLOCK, set(signal.Signals))
-            sys.stdout, sys.stderr = stdout, stderr
-
-    block(signal.SIG_BLOCK, set(signal.Signals))
-    sys.addaudithook(audit_hook)
-    report(type="ready")
-    for cell in job["cells"]:
-        out = Capped(job["output_limit"])
+    before = snapshot()
+    signal.pthread_sigmask(signal.SIG_BLOCK, tuple(signal.Signals))
+    mine = [v for v in globals().values() if callable(v)] + [*main.__defaults__]
+    protected = frozenset([mark[0] for _, mark in before] + [id(v) for v in mine])
+    sys.addaudithook(
+        make_hook(job.pop("result_fd"), job.pop("nonce"), report.__code__, sys._getframe(0).f_code, protected)
+    )
+    del job, run_check
+    report("ready", "-", True, {})
+    for cell in cells:
+        cell = dict_(cell)
+        out = Capped(limits[2])
         exercise = cell.get("exercise")
         if exercise is None:
             code = magic_free(cell["source"])
-            error = guarded(lambda: exec(compile(code, f"<cell {cell['index']}>", "exec"), namespace), job["cell_timeout"], out)
-            report(type="cell", index=cell["index"], output=out.text(), error=error)
+            try:
+                compiled = compile_(code, f"<cell {cell['index']}>", "exec")
+            except SyntaxError as err:
+                report("cell", cell["index"], False, {"output": "", "error": describe(err)})
+                continue
+            error = guarded(exec_, (compiled, namespace), {}, limits[0], out)
+            report("cell", cell["index"], error is None, {"output": out.text(), "error": error})
             continue
-        sys.path[:], sys.meta_path[:], sys.path_hooks[:] = saved_path, saved_meta, saved_hooks
-        for name, module in saved_modules.items():
+        sys.path[:], sys.meta_path[:], sys.path_hooks[:] = saved[0], saved[1], saved[2]
+        for name, module in saved[3]:
             sys.modules[name] = module
         sys.path_importer_cache.clear()
         broken = changed(before, snapshot())
+        check = dict_(check_of)[exercise]
+        candidate = namespace.get(exercise)
         if broken:
             shown = ", ".join(broken[:3]) + (f" and {len(broken) - 3} more" if len(broken) > 3 else "")
-            message = (
+            error = (
                 f"your code replaced {shown} before this check: the checks do not run in a patched "
                 "interpreter. Fix: remove the lines that assign to library, builtin or checks objects"
             )
-            report(type="check", exercise=exercise, index=cell["index"], passed=False, message=message, output="")
-            continue
-        if exercise not in namespace:
-            message = f"`{exercise}` is not defined: its cell did not run without errors (or was renamed)"
-            report(type="check", exercise=exercise, index=cell["index"], passed=False, message=message, output="")
-            continue
-        candidate = namespace[exercise]
-        check = run_check[exercise]
-        borrowed = not_written_here(candidate)
-        if borrowed:
-            message = f"`{exercise}` comes from {borrowed}, not from your notebook: write your own"
-            report(type="check", exercise=exercise, index=cell["index"], passed=False, message=message, output="")
-            continue
-
-        def both() -> None:
-            check(candidate)
-            check(candidate, hidden=True)
-
-        error = guarded(both, job["check_timeout"], out)
-        broken = changed(before, snapshot())
-        if broken and error is None:
-            error = f"the check's world was changed while it ran ({', '.join(broken[:3])}): not credited"
-        report(type="check", exercise=exercise, index=cell["index"], passed=error is None, message=error or "", output=out.text())
-    report(type="done")
-    sink.flush()
+        elif exercise not in namespace:
+            error = f"`{exercise}` is not defined: its cell did not run without errors (or was renamed)"
+        elif not_written_here(candidate):
+            error = f"`{exercise}` comes from {not_written_here(candidate)}, not from your notebook: write your own"
+        else:
+            error = guarded(check, (candidate,), {}, limits[1], out)
+            if error is None:
+                error = guarded(check, (candidate,), {"hidden": True}, limits[1], out)
+            broken = changed(before, snapshot())
+            if broken and error is None:
+                error = f"the check's world was changed while it ran ({', '.join(broken[:3])}): not credited"
+        report("check", exercise, error is None, {"index": cell["index"], "message": error or "", "output": out.text()})
+    report("done", "-", True, {})
     return 0
 
 
