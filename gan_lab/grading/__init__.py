@@ -37,6 +37,12 @@ def grade(root: Path, limits=None, unsafe: bool = False, log=print):  # noqa: AN
     return batch.grade(root, LESSONS, limits=limits, unsafe=unsafe, log=log)
 
 
-from gan_lab.grading.release import generate, lessons_in, strip_notebook  # noqa: E402  (needs atomic_text)
+def __getattr__(name: str):  # noqa: ANN202  (PEP 562: the sandboxed verifier imports this package without nbformat)
+    if name in ("generate", "lessons_in", "strip_notebook"):
+        from gan_lab.grading import release
+
+        return getattr(release, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 __all__ = ["atomic_text", "generate", "grade", "lessons_in", "strip_notebook"]

@@ -28,20 +28,17 @@ Only the standard library is imported at module level: the checks come from the 
 
 from __future__ import annotations
 
+import _thread
 import builtins
 import json
 import os
 import signal
 import sys
+import threading
 import types
 
-REFUSED = frozenset(
-    {"sys._current_frames", "sys.settrace", "sys.setprofile", "gc.get_objects", "gc.get_referrers"}
-    | {"gc.get_referents", "sys.addaudithook", "_thread.start_new_thread", "os.fork", "os.forkpty"}
-    | {"os.system", "os.exec", "os.posix_spawn", "os.spawn", "subprocess.Popen", "os.kill", "os.killpg"}
-    | {"signal.pthread_kill", "os.symlink", "os.link", "sys.remote_exec"}
-)
-SECRET_FILES = frozenset({"mem", "pagemap", "environ"})
+sys.path[:0] = [os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))]  # the course copy
+from gan_lab.grading.integrity import changed, make_hook, no_threads, snapshot  # noqa: E402
 
 
 class CellTimeout(BaseException):
@@ -75,109 +72,9 @@ class Capped:
         return "".join(self.parts) + note
 
 
-def make_hook(  # noqa: ANN201, PLR0913
-    fd,  # noqa: ANN001
-    nonce,  # noqa: ANN001
-    report_code,  # noqa: ANN001
-    main_code,  # noqa: ANN001
-    protected,  # noqa: ANN001
-    getframe=sys._getframe,  # noqa: ANN001  (every default is bound now: learner code may patch the originals later)
-    write=os.write,  # noqa: ANN001
-    type_=type,  # noqa: ANN001
-    str_=str,  # noqa: ANN001
-    bytes_=bytes,  # noqa: ANN001
-    int_=int,  # noqa: ANN001
-    id_=id,  # noqa: ANN001
-    refused=REFUSED,  # noqa: ANN001
-    secret=SECRET_FILES,  # noqa: ANN001
-    fsdecode=os.fsdecode,  # noqa: ANN001
-    basename=os.path.basename,  # noqa: ANN001
-    error=PermissionError,  # noqa: ANN001
-):
-    """The audit hook: the only holder of the nonce and the result pipe. It never calls learner code.
-
-    ``protected``: ids of the functions and classes loaded before learner code (libraries, checks, this file).
-    """
-
-    def hook(event, args):  # noqa: ANN001, ANN202
-        if event == "gan_lab.result":
-            caller = getframe(1)
-            if caller.f_code is report_code and caller.f_back.f_code is main_code and type_(args[0]) is str_:
-                write(fd, (nonce + " " + args[0] + "\n").encode())
-            return
-        deny = event in refused or event[:7] == "ctypes."
-        if event in ("object.__setattr__", "object.__delattr__"):  # a function's code or defaults, a class's methods
-            deny = id_(args[0]) in protected
-        elif event == "open":
-            path = args[0]
-            if type_(path) is str_ or type_(path) is bytes_:
-                deny = basename(fsdecode(path)) in secret
-            else:
-                deny = type_(path) is not int_  # an opened fd; no path-like objects with code behind them
-        if deny:
-            raise error(f"{event} is not allowed while grading")
-
-    return hook
-
-
 def report(kind, name, flag, payload, audit=sys.audit, dumps=json.dumps, str_=str, int_=int):  # noqa: ANN001, ANN201
     """One result line: fixed tokens first (kind, exercise or cell, verdict), then JSON the learner may have shaped."""
     audit("gan_lab.result", f"{kind} {name} {int_(flag)} " + str_(dumps(payload)))
-
-
-def fingerprint(value, functype=types.FunctionType, id_=id, tuple_=tuple, valueerror=ValueError, type_=type):  # noqa: ANN001, ANN201
-    """What must not change about a trusted object: its identity and, for a function, its code and defaults."""
-    if type_(value) is not functype:
-        return (id_(value),)
-    cells = []
-    for cell in value.__closure__ or ():
-        try:
-            cells.append(id_(cell.cell_contents))
-        except valueerror:  # an empty cell
-            cells.append(None)
-    return (id_(value), id_(value.__code__), id_(value.__defaults__), id_(value.__kwdefaults__), tuple_(cells))
-
-
-def snapshot(
-    modules=sys.modules,
-    vars_=vars,
-    list_=list,
-    tuple_=tuple,
-    isinstance_=isinstance,  # noqa: ANN001, ANN201, PLR0913
-    callable_=callable,
-    moduletype=types.ModuleType,
-    typetype=type,
-    getattr_=getattr,
-    id_=id,
-    repr_=repr,
-    enumerate_=enumerate,
-    fingerprint=fingerprint,
-    deep=("gan_lab",),
-):
-    """Every loaded module's functions, classes and submodules (and their class dicts), as a sorted tuple."""
-    marks = []
-    for name, module in list_(modules.items()):
-        if not isinstance_(module, moduletype) or name == "__main__":
-            continue
-        marks.append((f"sys.modules[{name}]", (id_(module),)))
-        watch_containers = name.split(".")[0] in deep  # the guard's state: ORIGINALS, WATCHED...
-        for key, value in list_(vars_(module).items()):
-            if callable_(value) or isinstance_(value, moduletype):
-                marks.append((f"{name}.{key}", fingerprint(value)))
-            elif watch_containers and isinstance_(value, (dict, list, set, tuple)):
-                items = value.items() if isinstance_(value, dict) else enumerate_(value)
-                marks.append((f"{name}.{key}", (id_(value), tuple_((repr_(k), id_(v)) for k, v in items))))
-            if isinstance_(value, typetype) and getattr_(value, "__module__", None) == name:
-                for attr, member in list_(vars_(value).items()):
-                    if callable_(member):
-                        marks.append((f"{name}.{key}.{attr}", fingerprint(member)))
-    return tuple_(marks)
-
-
-def changed(before, now, dict_=dict):  # noqa: ANN001, ANN201
-    """Names whose fingerprint differs (or that vanished): what learner code replaced."""
-    after = dict_(now)
-    return [name for name, mark in before if after.get(name) != mark]
 
 
 def describe(err, type_=type, str_=str):  # noqa: ANN001, ANN201
@@ -271,7 +168,6 @@ def main(
     sys.stdin.close()
     os.close(0)
     os.open(os.devnull, os.O_RDONLY)  # fd 0 again, empty: input() gets EOF
-    sys.path[:0] = [job["lib"]]
     import importlib
 
     checks = importlib.import_module("gan_lab.checks")
@@ -284,6 +180,9 @@ def main(
         ctypes.CDLL(None).prctl(4, 0, 0, 0, 0)  # PR_SET_DUMPABLE 0: no other process may read this memory
     except (OSError, AttributeError):
         pass
+    threads = _thread._count  # live Python threads besides this one (a C counter: learner code cannot reset it)
+    for owner, name in ((_thread, "start_new_thread"), (_thread, "start_new"), (threading, "_start_new_thread")):
+        setattr(owner, name, no_threads)  # a thread could patch a library while a check runs, then restore it
     cells = tuple_(tuple_(sorted(cell.items())) for cell in job["cells"])
     limits = (job["cell_timeout"], job["check_timeout"], job["output_limit"])
     saved = (tuple_(sys.path), tuple_(sys.meta_path), tuple_(sys.path_hooks), tuple_(sys.modules.items()))
@@ -320,6 +219,7 @@ def main(
             sys.modules[name] = module
         sys.path_importer_cache.clear()
         broken = changed(before, snapshot())
+        broken += ["a thread your code started (still running)"] if threads() else []
         check = dict_(check_of)[exercise]
         candidate = namespace.get(exercise)
         if broken:
@@ -336,7 +236,7 @@ def main(
             error = guarded(check, (candidate,), {}, limits[1], out)
             if error is None:
                 error = guarded(check, (candidate,), {"hidden": True}, limits[1], out)
-            broken = changed(before, snapshot())
+            broken = changed(before, snapshot()) + (["a thread"] if threads() else [])
             if broken and error is None:
                 error = f"the check's world was changed while it ran ({', '.join(broken[:3])}): not credited"
         report("check", exercise, error is None, {"index": cell["index"], "message": error or "", "output": out.text()})
