@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 import warnings
 from pathlib import Path
@@ -30,6 +31,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="grade: run learner code WITHOUT the sandbox (it can then read and change this machine's files)",
     )
+    for field in dataclasses.fields(sandbox.Limits):  # grade: the sandbox's limits (see sandbox.Limits)
+        flag = "--" + field.name.replace("_", "-")
+        parser.add_argument(
+            flag,
+            type=type(field.default),
+            default=field.default,
+            help="grade: see Limits in gan_lab/grading/sandbox.py (default %(default)s)",
+        )
     args = parser.parse_args(argv)
     root = args.root.resolve()
     if not (root / "nbgrader_config.py").is_file():
@@ -49,7 +58,8 @@ def main(argv: list[str] | None = None) -> int:
             warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader 0.9.6's gradebook noise
             if args.unsafe_no_sandbox:
                 print("WARNING: grading without a sandbox: learner code runs as you, with your files", file=sys.stderr)
-            batch.grade(root, LESSONS, unsafe=args.unsafe_no_sandbox)
+            limits = sandbox.Limits(**{f.name: getattr(args, f.name) for f in dataclasses.fields(sandbox.Limits)})
+            batch.grade(root, LESSONS, limits=limits, unsafe=args.unsafe_no_sandbox)
             print(f"wrote {root / 'grades.csv'}, {root / 'grading_report.txt'} and {root / 'feedback'}/")
     except (release.EditedWork, sandbox.SandboxUnavailable) as err:
         print(f"error: {err}", file=sys.stderr)

@@ -103,21 +103,20 @@ def page(result, items: list[dict], root: Path, script: str) -> str:  # noqa: AN
             continue
         if item["cell_type"] != "code":
             continue
-        check = item.get("check")
-        if item.get("exercise"):
+        if item.get("exercise"):  # the grader's own call of the check, not the grade cell's source
             earned, message = result.exercises.get(item["exercise"], (0.0, "not checked"))
             body.append(
                 f"<div class=grade><b>Grade cell for <code>{html.escape(item['exercise'])}</code>: "
                 f"{html.escape(points(earned))}</b> &middot; {html.escape(message)}"
             )
-        body.append(f"<pre>{html.escape(item['source'])}</pre>")
+        else:
+            body.append(f"<pre>{html.escape(item['source'])}</pre>")
         if item.get("output"):
             body.append(f"<pre class=out>{html.escape(item['output'])}</pre>")
         if item.get("error"):
             body.append(f"<pre class=err>{html.escape(item['error'])}</pre>")
         if item.get("exercise"):
             body.append("</div>")
-        del check
     text = scrub("\n".join(body), root)
     title = html.escape(f"{result.lesson} feedback")
     return (

@@ -84,7 +84,7 @@ def require_sandbox() -> None:
         raise SandboxUnavailable(f"bwrap cannot create a sandbox here: {probe.stderr.strip()[:200]}")
 
 
-def bwrap_args(work: Path, hidden: list[Path]) -> list[str]:
+def bwrap_args(work: Path, hidden: list[Path], tmp_bytes: int = Limits.tmp_bytes) -> list[str]:
     """The bwrap command line (without the program to run)."""
     args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
     for path in hidden:  # the course and the checkout: empty and read-only inside
@@ -92,7 +92,7 @@ def bwrap_args(work: Path, hidden: list[Path]) -> list[str]:
     prefix = Path(sys.prefix).resolve()
     if any(prefix.is_relative_to(path) for path in hidden):  # a .venv inside the course stays usable
         args += ["--ro-bind", str(prefix), str(prefix)]
-    args += ["--size", str(Limits.tmp_bytes), "--tmpfs", "/tmp", "--perms", "0755", "--dir", "/tmp/grader"]
+    args += ["--size", str(tmp_bytes), "--tmpfs", "/tmp", "--perms", "0755", "--dir", "/tmp/grader"]
     if work.exists():
         args += ["--bind", str(work), WORK, "--ro-bind", str(PACKAGE), f"{LIB}/gan_lab", "--chdir", WORK]
     args += ["--unshare-user", "--uid", "1000", "--gid", "1000", "--unshare-pid", "--unshare-net"]
@@ -111,7 +111,7 @@ def command(work: Path, hidden: list[Path], limits: Limits, unsafe: bool) -> lis
         "--core=0",
         "--",
     ]
-    return prlimit + python if unsafe else [*bwrap_args(work, hidden), *prlimit, *python]
+    return prlimit + python if unsafe else [*bwrap_args(work, hidden, limits.tmp_bytes), *prlimit, *python]
 
 
 def environment() -> dict[str, str]:

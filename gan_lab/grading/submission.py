@@ -71,6 +71,8 @@ def load_lesson(root: Path, name: str, points: dict[str, int]) -> Lesson:
 
 def read_submission(path: Path, lesson: Lesson, max_bytes: int = 20 << 20) -> list[nbformat.NotebookNode]:
     """The submitted notebook's cells, checked to be a notebook of ``lesson``."""
+    if path.is_symlink() or path.parent.is_symlink():  # it could point at another student's work
+        raise BadSubmission(f"{path.name} is a symbolic link: hand in the notebook file itself")
     if not path.is_file():
         raise BadSubmission(f"no {path.name} in the submission folder")
     size = path.stat().st_size

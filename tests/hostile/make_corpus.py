@@ -348,6 +348,21 @@ CORPUS: dict[str, tuple] = {
         P6["optimal_discriminator"],
         "graded",
     ),
+    "honest_files": (
+        L6,
+        "honest work that writes and reads its own files (pathlib and open) in the scratch folder",
+        [
+            (
+                "before",
+                "jsd",
+                "from pathlib import Path\nPath('notes.txt').write_text('p and q')\n"
+                "print(open('notes.txt').read(), Path('notes.txt').read_text())\n",
+            )
+        ],
+        FULL6,
+        "graded",
+    ),
+    "symlink_to_other": (L6, "the notebook is a symbolic link to another student's", "symlink", 0, "error"),
     "honest_full_01": (L1, "lesson 01's solution", [], FULL1, "graded"),
     "honest_partial_01": (
         L1,
@@ -416,6 +431,8 @@ def main() -> None:
             shutil.copy(ROOT / "lessons" / lesson / f"{lesson}.ipynb", target)
         elif edits == "wrong_lesson":
             shutil.copy(ROOT / "solutions" / L1 / f"{L1}.ipynb", target)
+        elif edits == "symlink":
+            target.symlink_to(Path("..", "..", "honest_full", lesson, f"{lesson}.ipynb"))
         elif edits == "nofile":
             (folder / "README.txt").write_text("forgot the notebook\n")
         elif isinstance(edits, str):
