@@ -2,9 +2,9 @@
 
 The sandbox (``bwrap``, Debian/Ubuntu package ``bubblewrap``; ``prlimit`` from util-linux):
 
-- the whole file system read-only, the course root and the package's checkout hidden behind empty
-  folders (no gradebook, no submissions, no solutions), a private ``/tmp`` of bounded size, and one
-  writable scratch folder holding nothing but a copy of this job;
+- nothing of the file system but ``/usr``, the dynamic loader's files and the Python environment, all
+  read-only (no home folders, no course: no gradebook, no submissions, no solutions), a private
+  ``/tmp`` of bounded size, and one writable scratch folder that starts empty;
 - the ``gan_lab`` package bound read-only where the verifier imports it, the Python environment read-only;
 - its own pid, network, IPC and UTS namespaces: no network, and every process the learner started dies
   with the sandbox (``--die-with-parent``; the namespace's init takes all its processes with it);
@@ -84,20 +84,38 @@ def require_sandbox() -> None:
         raise SandboxUnavailable(f"bwrap cannot create a sandbox here: {probe.stderr.strip()[:200]}")
 
 
+SYSTEM = ("/usr", "/etc/ld.so.cache", "/etc/ld.so.conf", "/etc/ld.so.conf.d", "/etc/localtime", "/etc/alternatives")
+MERGED = ("/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32")  # symbolic links into /usr on merged-/usr systems
+
+
 def bwrap_args(work: Path, hidden: list[Path], tmp_bytes: int = Limits.tmp_bytes) -> list[str]:
-    """The bwrap command line (without the program to run)."""
-    args = ["bwrap", "--ro-bind", "/", "/", "--dev", "/dev", "--proc", "/proc"]
-    for path in hidden:  # the course and the checkout: empty and read-only inside
-        args += ["--tmpfs", str(path), "--remount-ro", str(path)]
-    prefix = Path(sys.prefix).resolve()
-    if any(prefix.is_relative_to(path) for path in hidden):  # a .venv inside the course stays usable
-        args += ["--ro-bind", str(prefix), str(prefix)]
-    args += ["--size", str(tmp_bytes), "--tmpfs", "/tmp", "--perms", "0755", "--dir", "/tmp/grader"]
+    """The bwrap command line (without the program to run).
+
+    Only what running Python needs is visible: ``/usr``, the dynamic loader's files, the Python
+    environment and its base installation, all read-only (not ``/etc`` as a whole: the sandbox runs as
+    the grader's user, so it must not see what that user may read, e.g. ``/etc/shadow`` as root).
+    """
+    args = ["bwrap"]
+    for path in MERGED:
+        if os.path.islink(path):
+            args += ["--symlink", os.readlink(path), path]
+        elif os.path.isdir(path):
+            args += ["--ro-bind", path, path]
+    python = {sys.prefix, sys.base_prefix, os.path.realpath(sys.prefix), os.path.realpath(sys.base_prefix)}
+    for path in [*SYSTEM, *sorted(python)]:
+        if os.path.exists(path):
+            args += ["--ro-bind", path, path]
+    for path in hidden:  # the course inside a visible folder (e.g. under /usr): empty, read-only
+        if any(path.is_relative_to(p) for p in [*SYSTEM, *python]):
+            args += ["--tmpfs", str(path), "--remount-ro", str(path)]
+            args += [a for p in sorted(python) if Path(p).is_relative_to(path) for a in ("--ro-bind", p, p)]
+    args += ["--dev", "/dev", "--proc", "/proc", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
+    args += ["--perms", "0755", "--dir", "/tmp/grader"]
     if work.exists():
         args += ["--bind", str(work), WORK, "--ro-bind", str(PACKAGE), f"{LIB}/gan_lab", "--chdir", WORK]
-    args += ["--unshare-user", "--uid", "1000", "--gid", "1000", "--unshare-pid", "--unshare-net"]
-    args += ["--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent", "--new-session"]
-    return args
+    args += ["--remount-ro", "/", "--unshare-user", "--uid", "1000", "--gid", "1000", "--unshare-pid"]
+    args += ["--unshare-net", "--unshare-ipc", "--unshare-uts", "--unshare-cgroup-try", "--die-with-parent"]
+    return [*args, "--new-session"]
 
 
 def command(work: Path, hidden: list[Path], limits: Limits, unsafe: bool) -> list[str]:
@@ -123,6 +141,7 @@ def environment() -> dict[str, str]:
         "MKL_NUM_THREADS": "1",
         "MPLBACKEND": "Agg",
         "MPLCONFIGDIR": "/tmp/matplotlib",
+        "XDG_CACHE_HOME": "/tmp/cache",
         "TQDM_DISABLE": "1",
         "PYTHONDONTWRITEBYTECODE": "1",
         "PYTHONHASHSEED": "0",

@@ -363,6 +363,25 @@ CORPUS: dict[str, tuple] = {
         "graded",
     ),
     "symlink_to_other": (L6, "the notebook is a symbolic link to another student's", "symlink", 0, "error"),
+    "reads_secrets": (
+        L6,
+        "look for the instructor's solutions (and /etc/shadow, root's files) and run the solution's jsd",
+        [
+            (
+                "replace",
+                "jsd",
+                KL
+                + "\nimport glob, json\nfound = [p for pattern in ('/*/*/solutions/*/*.ipynb', '/*/*/*/solutions/*/*.ipynb',"
+                " '/tmp/**/solutions/*/*.ipynb') for p in glob.glob(pattern, recursive=True)]\nprint('found:', found)\n"
+                "for path in found:\n    for cell in json.load(open(path))['cells']:\n"
+                "        if cell['metadata'].get('nbgrader', {}).get('grade_id') == 'jsd':\n            exec(''.join(cell['source']))\n"
+                "for secret in ('/etc/shadow', '/root/.bash_history', '/etc/passwd'):\n    try:\n        print(open(secret).read()[:40])\n"
+                "    except OSError as err:\n        print('refused:', err)\n",
+            )
+        ],
+        FULL6 - P6["jsd"],
+        "graded",
+    ),
     "honest_full_01": (L1, "lesson 01's solution", [], FULL1, "graded"),
     "honest_partial_01": (
         L1,
