@@ -106,6 +106,29 @@ def not_written_here(candidate, isinstance_=isinstance, getattr_=getattr, str_=s
     return module if isinstance_(module, str_) and module != "__main__" and callable_(candidate) else ""
 
 
+def warm_up() -> None:
+    """Let torch patch itself now, before the snapshot, as it does on first use.
+
+    Creating an optimizer replaces its class's ``step`` by a hooked one, and the first step imports
+    ``torch._dynamo``, which wraps ``torch.manual_seed``: done later by honest learner code, these would
+    read as tampering.
+    """
+    if "torch" not in sys.modules:
+        return
+    import torch
+    import torch._dynamo  # noqa: F401
+    import torch.optim
+
+    params = [torch.nn.Parameter(torch.zeros(2, 2))]
+    for name in dir(torch.optim):
+        optimizer = getattr(torch.optim, name)
+        if isinstance(optimizer, type) and issubclass(optimizer, torch.optim.Optimizer):
+            try:
+                optimizer(params)
+            except Exception:  # noqa: BLE001, S110  (the base class, or one with required arguments)
+                pass
+
+
 def on_alarm(signum, frame):  # noqa: ANN001, ANN201
     raise CellTimeout()
 
@@ -174,6 +197,7 @@ def main(
     run_check = dict_((name, checks.EXERCISES[name]) for name in job["exercises"])  # imports the lesson module
     for name in job.get("preload", ()):
         importlib.import_module(name)
+    warm_up()
     try:
         import ctypes
 
