@@ -29,9 +29,9 @@ def make_course(tmp: Path, lessons: list[str]) -> Path:
 
 
 def submit_corpus(root: Path, students: dict[str, str]) -> None:
-    """Copy hostile submissions into ``submitted/``: {name in the course: name in tests/hostile/submitted}."""
+    """Copy hostile submissions into ``submitted/``: {name in the course: name in tests/hostile/corpus}."""
     for student, name in students.items():
-        shutil.copytree(HOSTILE / "submitted" / name, root / "submitted" / student, symlinks=True)
+        shutil.copytree(HOSTILE / "corpus" / name, root / "submitted" / student, symlinks=True)
 
 
 def tree_hashes(*folders: Path) -> dict[str, str]:

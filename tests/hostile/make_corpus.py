@@ -1,6 +1,6 @@
 """Write the hostile corpus: submissions that try to break, bend or escape the grader, and honest ones.
 
-``python tests/hostile/make_corpus.py`` rewrites ``tests/hostile/submitted/<student>/<lesson>/`` from
+``python tests/hostile/make_corpus.py`` rewrites ``tests/hostile/corpus/<student>/<lesson>/`` from
 the solution notebooks (rerun it after the lessons change) and ``tests/hostile/expected.json``: for each
 student, the lesson, the score it deserves and the start of its status. Most use lesson 06 (numpy
 only, a few seconds each); three use lesson 01 (torch). Each entry's docstring-like ``why`` says what
@@ -439,7 +439,7 @@ def edited(lesson: str, edits: list[tuple[str, str, str]]) -> nbformat.NotebookN
 
 
 def main() -> None:
-    out = HERE / "submitted"
+    out = HERE / "corpus"
     shutil.rmtree(out, ignore_errors=True)
     expected = {}
     for student, (lesson, why, edits, score, status) in CORPUS.items():
