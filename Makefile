@@ -23,10 +23,12 @@ $(STAMP): requirements.txt pyproject.toml
 venv: $(STAMP) ## create .venv and install requirements.txt and gan_lab into it
 
 test: $(STAMP) ## run the default test suite (CPU, under 20 minutes on 2 cores)
+	command -v bwrap >/dev/null || (apt-get update -qq && apt-get install -y -qq bubblewrap)  # the grading sandbox
 	$(BIN)/python -m pytest -q
 
 test-slow: $(STAMP) ## run the slow tests (book build in headless Chromium, nbgrader round trip)
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	command -v bwrap >/dev/null || (apt-get update -qq && apt-get install -y -qq bubblewrap)
 	$(BIN)/python -m pytest -q -m slow
 
 book: $(STAMP) ## build the web book into _build/html (chapters executed, cached in _build/.jupyter_cache)
@@ -39,10 +41,10 @@ book: $(STAMP) ## build the web book into _build/html (chapters executed, cached
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "open _build/html/index.html (works offline)"
 
-lessons: $(STAMP) ## regenerate lessons/ (student notebooks) from solutions/ with nbgrader
+lessons: $(STAMP) ## regenerate lessons/ from solutions/ (refuses to replace a notebook someone edited)
 	$(BIN)/python -m gan_lab.grading generate
 
-grade: $(STAMP) ## autograde submitted/*, write feedback HTML and grades.csv
+grade: $(STAMP) ## grade submitted/*/* in a sandbox each (needs bubblewrap): grades.csv, report, feedback/
 	$(BIN)/python -m gan_lab.grading grade
 
 bench: $(STAMP) ## speed/memory benchmarks (ratios against a baseline measured in the same run)
