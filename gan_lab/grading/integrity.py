@@ -102,6 +102,7 @@ def make_hook(
     report_code,
     main_code,
     protected,
+    profiler_codes=frozenset(),
     getframe=sys._getframe,
     write=os.write,
     type_=type,
@@ -119,6 +120,8 @@ def make_hook(
     """The audit hook: the only holder of the nonce and the result pipe. It never calls learner code.
 
     ``protected``: ids of the functions and classes loaded before learner code (libraries, checks, this file).
+    ``profiler_codes``: the code objects allowed to set a profile hook (the checks' watch for calls into
+    gan_lab's reference implementation); any other caller of ``sys.setprofile`` is refused.
     """
 
     def hook(event, args):
@@ -128,6 +131,8 @@ def make_hook(
                 write(fd, (nonce + " " + args[0] + "\n").encode())
             return
         deny = event in refused or event[:7] == "ctypes."
+        if event == "sys.setprofile":
+            deny = getframe(1).f_code not in profiler_codes
         if event in ("object.__setattr__", "object.__delattr__"):  # a function's code or defaults, a class's methods
             deny = id_(args[0]) in protected
         elif event == "open":
