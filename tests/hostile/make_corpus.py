@@ -141,7 +141,7 @@ CORPUS: dict[str, tuple] = {
     ),
     "patched_builtins": (
         L6,
-        "builtins.abs and builtins.isinstance patched",
+        "builtins.abs patched",
         [("replace", "jsd", KL + "\nimport builtins\nbuiltins.abs = lambda x: 0.0\n")],
         P6["optimal_discriminator"],
         "graded",
