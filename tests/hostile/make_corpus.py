@@ -141,7 +141,7 @@ CORPUS: dict[str, tuple] = {
     ),
     "patched_builtins": (
         L6,
-        "builtins.abs and builtins.isinstance patched",
+        "builtins.abs patched",
         [("replace", "jsd", KL + "\nimport builtins\nbuiltins.abs = lambda x: 0.0\n")],
         P6["optimal_discriminator"],
         "graded",
@@ -426,7 +426,9 @@ def edited(lesson: str, edits: list[tuple[str, str, str]]) -> nbformat.NotebookN
         elif op == "prepend":
             cells[target].source = code + cells[target].source
         elif op == "before":
-            nb.cells.insert(nb.cells.index(cells[target]), nbformat.v4.new_code_cell(code))
+            cell = nbformat.v4.new_code_cell(code)
+            cell.id = f"inserted-before-{target}"  # not a random id: the corpus regenerates byte for byte
+            nb.cells.insert(nb.cells.index(cells[target]), cell)
         elif op == "drop_grades":
             nb.cells = [c for c in nb.cells if not c.metadata.get("nbgrader", {}).get("grade")]
         elif op == "grades":
