@@ -70,9 +70,10 @@ def has_batch_norm(module: nn.Module) -> bool:
 
 
 def has_spectral_norm(module: nn.Module) -> bool:
-    """Whether some layer of ``module`` carries a spectral-norm parametrization of its weight."""
+    """Whether some layer of ``module`` carries a spectral-norm parametrization of its weight (torch's, or the
+    per-member one of ``gan_lab.lab2d.ensemble``: recognised by name, so this layer imports nothing above it)."""
     return any(
-        type(p).__name__ == "_SpectralNorm"
+        type(p).__name__.endswith("SpectralNorm")
         for m in module.modules()
         if hasattr(m, "parametrizations") and "weight" in m.parametrizations
         for p in m.parametrizations["weight"]
