@@ -41,7 +41,7 @@ SETTINGS: dict[str, list[tuple[str, str, dict]]] = {
     ],
     "grid": [
         ("vanilla", "non-saturating loss, the defaults", {}),
-        ("sn", "vanilla + spectral norm on the discriminator", dict(spectral_norm=True)),
+        ("lsgan", "least squares loss", dict(loss="lsgan")),
         ("hinge-sn", "hinge loss + spectral norm", dict(loss="hinge", spectral_norm=True)),
         ("wgan-gp", "WGAN-GP, lambda 10, 5 critic steps, Adam betas (0.5, 0.9)", WGAN_GP),
     ],

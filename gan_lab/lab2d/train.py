@@ -42,7 +42,7 @@ class Lab2dConfig:
     gp_weight: float = 10.0  # lambda of WGAN-GP
     clip: float = 0.01  # weight clipping bound of WGAN
     n_critic: int = 1  # discriminator steps per generator step
-    steps: int = 2000  # generator steps
+    steps: int = 1000  # generator steps
     batch_size: int = 128  # per run
     latent_dim: int = 2  # a 2-D z: the generator is a warp of the plane
     hidden: int = 128  # units of each of the two hidden layers, in both networks
@@ -50,6 +50,9 @@ class Lab2dConfig:
     lr_d: float = 0.0  # of the discriminator; 0: the same as lr (a larger one is the two time-scale rule)
     beta1: float = 0.5  # Radford et al.; 0 for WGAN-GP in Gulrajani et al.
     beta2: float = 0.999  # 0.9 for WGAN-GP
+    # both learning rates fall linearly to 0 over the run (as in Gulrajani et al.'s image experiments): the
+    # last steps are small, so the points settle on the modes instead of jittering by a step's size
+    lr_decay: bool = True
     seeds: tuple[int, ...] = (0,)  # one run per seed, trained together
     snapshots: int = 40  # snapshots over the run, for the figures and the animation (0: none)
     n_track: int = 512  # generated points followed through the snapshots, at fixed z
@@ -152,6 +155,8 @@ def train_lab2d(cfg: Lab2dConfig, seeds: Sequence[int] | None = None) -> Lab2dRe
     betas = (cfg.beta1, cfg.beta2)
     opt_g = torch.optim.Adam(generator.parameters(), lr=cfg.lr, betas=betas)
     opt_d = torch.optim.Adam(discriminator.parameters(), lr=cfg.lr_d or cfg.lr, betas=betas)
+    decay = (lambda step: 1.0 - step / cfg.steps) if cfg.lr_decay else (lambda step: 1.0)
+    schedules = [torch.optim.lr_scheduler.LambdaLR(opt, decay) for opt in (opt_g, opt_d)]
     z_track = torch.randn(cfg.n_track, cfg.latent_dim)  # fixed: the same points followed at every snapshot
     grid = plot_grid(mixture.extent)
     every = max(1, cfg.steps // cfg.snapshots) if cfg.snapshots else 0
@@ -174,6 +179,8 @@ def train_lab2d(cfg: Lab2dConfig, seeds: Sequence[int] | None = None) -> Lab2dRe
         opt_g.zero_grad(set_to_none=True)
         (s * loss_g).backward()  # also fills the discriminator's grads; opt_d.zero_grad clears them first
         opt_g.step()
+        for schedule in schedules:
+            schedule.step()  # once per generator step, for both optimizers
         history.append((loss_d.item(), loss_g.item()))
     if every:
         snapshots.append(take_snapshots(cfg.steps, cfg, generator, discriminator, z_track, grid))
