@@ -5,7 +5,8 @@ Usage (one torch thread, niced, a few minutes per mixture on a shared 2-core mac
     nice -n 10 python scripts/lab2d_sweep.py --mixture ring
     nice -n 10 python scripts/lab2d_sweep.py --mixture grid
 
-Each setting changes a few fields of ``Lab2dConfig``; everything else is at its default (the record holds the
+``--only a,b`` runs those settings alone into <mixture>-a-b.json (the book reads <mixture>*.json, so subsets may
+run in parallel processes). Each setting changes a few fields of ``Lab2dConfig``; everything else is at its default (the record holds the
 defaults too). The 10 seeds of a setting train together as one ensemble (``gan_lab.lab2d.ensemble``), so a
 setting is reproduced bit for bit by rerunning it with the same seeds. The file is rewritten (atomically)
 after each setting, so an interrupted sweep keeps what it finished.
@@ -76,7 +77,8 @@ def main(argv: list[str] | None = None) -> None:
         "torch": torch.__version__,
         "settings": [],
     }
-    path = args.out / f"{args.mixture}.json"
+    # a subset goes to its own file, so that subsets can run in parallel processes: <mixture>-<names>.json
+    path = args.out / (f"{args.mixture}-{args.only.replace(',', '-')}.json" if args.only else f"{args.mixture}.json")
     start = time.perf_counter()
     for name, label, overrides in wanted:
         cfg = Lab2dConfig(mixture=args.mixture, snapshots=0, seeds=seeds, **overrides)
