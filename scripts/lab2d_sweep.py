@@ -39,6 +39,8 @@ SETTINGS: dict[str, list[tuple[str, str, dict]]] = {
         ("sn", "vanilla + spectral norm on the discriminator", dict(spectral_norm=True)),
         ("hinge-sn", "hinge loss + spectral norm", dict(loss="hinge", spectral_norm=True)),
         ("wgan-gp", "WGAN-GP, lambda 10, 5 critic steps, Adam betas (0.5, 0.9)", WGAN_GP),
+        ("vanilla-3k", "vanilla, 3,000 steps", dict(steps=3000)),
+        ("ttur-3k", "two time-scale rule, 3,000 steps", dict(lr_d=4e-3, steps=3000)),
     ],
     "grid": [
         ("vanilla", "non-saturating loss, the defaults", {}),
