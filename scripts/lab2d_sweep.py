@@ -47,6 +47,7 @@ SETTINGS: dict[str, list[tuple[str, str, dict]]] = {
         ("lsgan", "least squares loss", dict(loss="lsgan")),
         ("hinge-sn", "hinge loss + spectral norm", dict(loss="hinge", spectral_norm=True)),
         ("wgan-gp", "WGAN-GP, lambda 10, 5 critic steps, Adam betas (0.5, 0.9)", WGAN_GP),
+        ("vanilla-3k", "vanilla, 3,000 steps", dict(steps=3000)),
     ],
 }
 
