@@ -6,6 +6,9 @@
   converted by ``scripts/make_mnist_sample.py`` (licence: ``gan_lab/data/LICENSE-MNIST.md``). It is split
   once and for all into 4,000 training digits and 1,000 held-out digits (the last 100 of each class), so
   evaluation can compare generated digits with real ones that training never saw.
+- The sample's 5,000 digits are all among full MNIST's 60,000 training digits (exact pixel copies, none from
+  the test set). ``exclude_sample=True`` drops them from full MNIST's train split, so a network trained
+  there (the metrics' classifier) has never seen the sample's held-out digits either.
 
 Why one tensor and a permutation instead of a DataLoader: MNIST fits in memory many times over, and
 per-image PIL transforms in the training loop cost more than the models do on a CPU.
@@ -13,6 +16,7 @@ per-image PIL transforms in the training loop cost more than the models do on a 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -59,6 +63,17 @@ def load_sample_uint8(split: str = "train") -> tuple[np.ndarray, np.ndarray]:
     return images[keep], labels[keep]
 
 
+def _digest(image: np.ndarray) -> bytes:
+    return hashlib.sha1(np.ascontiguousarray(image).tobytes()).digest()
+
+
+def in_sample(images: np.ndarray) -> np.ndarray:
+    """Boolean mask (N,): which uint8 images (N, 28, 28) are pixel-for-pixel copies of a sample digit."""
+    sample, _ = load_sample_uint8("all")
+    sample_digests = {_digest(x) for x in sample}
+    return np.fromiter((_digest(x) in sample_digests for x in images), dtype=bool, count=len(images))
+
+
 def _torchvision_uint8(name: str, data_dir: Path, download: bool, train: bool) -> tuple[np.ndarray, np.ndarray]:
     from torchvision import datasets  # imported lazily: only the online path needs it
 
@@ -75,16 +90,22 @@ def _full_uint8(name: str, data_dir: Path, split: str, allow_download: bool) -> 
     except Exception as err:  # torchvision raises RuntimeError when absent, various errors when corrupt
         if "not found" not in str(err).lower() or not allow_download:
             raise GanLabError(
-                f"{name} files under {data_dir} are missing or corrupt ({str(err).splitlines()[0]}); "
+                f"{name} files under {data_dir} are missing or corrupt ({_first_line(err)}); "
                 f"delete {data_dir / _folder(name)} and run again online, or use --dataset sample"
             ) from err
     try:
         return _torchvision_uint8(name, data_dir, download=True, train=train)
     except Exception as err:  # network errors come in many types (URLError, OSError, HTTPError, ...)
         raise GanLabError(
-            f"could not download {name} into {data_dir} ({type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}); "
+            f"could not download {name} into {data_dir} ({_first_line(err)}); "
             "check your connection, or use --dataset sample to train on the shipped 5,000-digit sample"
         ) from err
+
+
+def _first_line(err: Exception) -> str:
+    """The error's type and the first line of its message (torchvision's own checks raise bare asserts)."""
+    lines = str(err).strip().splitlines()
+    return f"{type(err).__name__}: {lines[0]}" if lines else type(err).__name__
 
 
 def _folder(name: str) -> str:
@@ -106,12 +127,14 @@ def load_dataset(
     device: torch.device | str = "cpu",
     split: str = "train",
     max_samples: int = 0,
+    exclude_sample: bool = False,
 ) -> Dataset:
     """Load ``name`` (auto, mnist, fashion-mnist, sample) as one tensor on ``device``.
 
     ``auto`` uses full MNIST when it is in ``data_dir`` or can be downloaded there, else the shipped
     sample; ``description`` says which and why. ``max_samples > 0`` keeps that many images, a fixed random
     subset (the same for every call) so that all classes stay represented: the files are sorted by class.
+    ``exclude_sample`` drops the shipped sample's digits from full MNIST (a no-op on the sample itself).
     """
     if name not in DATASETS:
         raise GanLabError(f"unknown dataset {name!r}: expected one of {', '.join(DATASETS)}")
@@ -133,6 +156,10 @@ def load_dataset(
     else:
         images, labels = _full_uint8(name, data_dir, split, allow_download=True)
         description = f"full {name} from {data_dir}"
+    if exclude_sample and not description.startswith("MNIST sample"):
+        keep = ~in_sample(images)
+        images, labels = images[keep], labels[keep]
+        description += f", without the {int((~keep).sum())} digits of the shipped sample"
     if 0 < max_samples < len(labels):
         keep = np.random.default_rng(0).permutation(len(labels))[:max_samples]  # own RNG: seeds elsewhere unaffected
         images, labels = images[keep], labels[keep]
