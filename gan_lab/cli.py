@@ -69,7 +69,7 @@ def _commands() -> dict[str, tuple[type, Callable, str]]:
     from gan_lab.train import TrainConfig
 
     return {
-        "train": (TrainConfig, run_train, "train a GAN (mlp, conv64 or dcgan)"),
+        "train": (TrainConfig, run_train, "train a GAN (mlp, dcgan28, conv64 or dcgan)"),
         "sample": (SampleConfig, run_sample, "draw a grid of samples from a checkpoint"),
         "evaluate": (EvaluateConfig, run_evaluate, "FID, KID, Inception Score, precision/recall, mode coverage"),
         "train-classifier": (TrainClassifierConfig, run_train_classifier, "train the MNIST classifier the metrics use"),

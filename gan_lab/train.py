@@ -30,10 +30,9 @@ from gan_lab.checkpoint import load_checkpoint, save_checkpoint
 from gan_lab.data import DATASETS, DEFAULT_DATA_DIR, batches, load_dataset
 from gan_lab.ema import ema_update, recalibrate_batchnorm
 from gan_lab.latent import sample_noise
-from gan_lab.models import IMAGE_SIZES, MODELS, build_models
+from gan_lab.models import IMAGE_SIZES, MODELS, TRAIN_DEFAULTS, build_models
 from gan_lab.runtime import GanLabError, atomic_write_text, pick_device, seed_everything
 
-DEFAULT_BATCH_SIZE = {"mlp": 64, "conv64": 128, "dcgan": 128}  # seeds "004", "000" and Radford et al.
 STAT_KEYS = ("loss_d", "loss_g", "d_real", "d_fake")
 
 
@@ -48,15 +47,22 @@ class TrainConfig:
     data_dir: str = field(default=str(DEFAULT_DATA_DIR), metadata={"help": "where full MNIST is cached/downloaded"})
     max_samples: int = field(default=0, metadata={"help": "train on a fixed random subset of N images (0: all)"})
     epochs: int = field(default=5, metadata={"help": "number of passes over the training images"})
-    batch_size: int = field(default=0, metadata={"help": "0: the model's default (mlp 64, conv64 128, dcgan 128)"})
-    lr: float = field(default=2e-4, metadata={"help": "Adam learning rate for both networks (Radford et al.)"})
+    batch_size: int = field(
+        default=0, metadata={"help": "0: the model's default (mlp 64, dcgan28 256, conv64 128, dcgan 128)"}
+    )
+    lr: float = field(
+        default=0.0,
+        metadata={"help": "Adam learning rate for both networks (0: the model's default, 2e-4; dcgan28 1e-4)"},
+    )
     # two time-scale update rule (Heusel et al. 2017): a faster discriminator keeps its gradients informative
     lr_d: float = field(default=0.0, metadata={"help": "discriminator learning rate (0: the same as --lr)"})
     # beta1 = 0.5 instead of 0.9: less momentum, so an optimizer reacts faster to the other player's moves
-    beta1: float = field(default=0.5, metadata={"help": "Adam beta1"})
+    beta1: float = field(default=-1.0, metadata={"help": "Adam beta1 (-1: the model's default, 0.5; dcgan28 0.9)"})
     beta2: float = field(default=0.999, metadata={"help": "Adam beta2"})
     latent_dim: int = field(default=100, metadata={"help": "size of the noise vector z"})
-    image_size: int = field(default=0, metadata={"help": "0: the model's own (mlp 28, conv64 64, dcgan 64)"})
+    image_size: int = field(
+        default=0, metadata={"help": "0: the model's own (mlp 28, dcgan28 28, conv64 64, dcgan 64)"}
+    )
     loss: str = field(default="non-saturating", metadata={"help": "generator loss", "choices": losses.GENERATOR_LOSSES})
     real_label: float = field(default=1.0, metadata={"help": "target for real images; 0.9 = one-sided label smoothing"})
     device: str = field(default="auto", metadata={"help": "auto (cuda, then mps, then cpu), cpu, cuda, cuda:N, mps"})
@@ -87,7 +93,10 @@ class TrainConfig:
         if self.model not in MODELS:
             raise GanLabError(f"unknown model {self.model!r}: expected one of {', '.join(MODELS)}")
         cfg = TrainConfig(**asdict(self))
-        cfg.batch_size = cfg.batch_size or DEFAULT_BATCH_SIZE[cfg.model]
+        defaults = TRAIN_DEFAULTS[cfg.model]
+        cfg.batch_size = cfg.batch_size or defaults["batch_size"]
+        cfg.lr = cfg.lr or defaults["lr"]
+        cfg.beta1 = defaults["beta1"] if cfg.beta1 == -1.0 else cfg.beta1
         cfg.image_size = cfg.image_size or IMAGE_SIZES[cfg.model]
         cfg.out = cfg.out or str(Path("runs") / cfg.model)
         for name in ("epochs", "max_samples", "num_threads"):
