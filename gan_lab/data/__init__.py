@@ -141,6 +141,7 @@ def load_dataset(
     if image_size < 8:
         raise GanLabError(f"image_size must be at least 8, got {image_size}")
     data_dir = Path(data_dir).expanduser()
+    full = name != "sample"  # False too when auto falls back to the sample
     if name == "sample":
         images, labels = load_sample_uint8(split)
         description = f"MNIST sample shipped with gan_lab ({split} split)"
@@ -149,14 +150,14 @@ def load_dataset(
             images, labels = _full_uint8("mnist", data_dir, split, allow_download=True)
             description = f"full MNIST from {data_dir}"
         except GanLabError as err:
-            images, labels = load_sample_uint8(split)
+            images, labels, full = *load_sample_uint8(split), False
             description = (
                 f"MNIST sample shipped with gan_lab ({split} split), because full MNIST was unavailable: {err}"
             )
     else:
         images, labels = _full_uint8(name, data_dir, split, allow_download=True)
         description = f"full {name} from {data_dir}"
-    if exclude_sample and not description.startswith("MNIST sample"):
+    if exclude_sample and full:
         keep = ~in_sample(images)
         images, labels = images[keep], labels[keep]
         description += f", without the {int((~keep).sum())} digits of the shipped sample"
