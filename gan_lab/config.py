@@ -63,11 +63,25 @@ class TrainConfig(DataOptions):
             "help": "0: the model's default (" + ", ".join(f"{n} {s.batch_size}" for n, s in REGISTRY.items()) + ")"
         },
     )
-    lr: float = field(default=2e-4, metadata={"help": "Adam learning rate for both networks (Radford et al.)"})
+    lr: float = field(
+        default=0.0,
+        metadata={
+            "help": "Adam learning rate for both networks (0: the model's default, "
+            + ", ".join(f"{n} {s.lr:g}" for n, s in REGISTRY.items())
+            + ")"
+        },
+    )
     # two time-scale update rule (Heusel et al. 2017): a faster discriminator keeps its gradients informative
     lr_d: float = field(default=0.0, metadata={"help": "discriminator learning rate (0: the same as --lr)"})
     # beta1 = 0.5 instead of 0.9: less momentum, so an optimizer reacts faster to the other player's moves
-    beta1: float = field(default=0.5, metadata={"help": "Adam beta1"})
+    beta1: float = field(
+        default=-1.0,
+        metadata={
+            "help": "Adam beta1 (-1: the model's default, "
+            + ", ".join(f"{n} {s.beta1:g}" for n, s in REGISTRY.items())
+            + ")"
+        },
+    )
     beta2: float = field(default=0.999, metadata={"help": "Adam beta2"})
     latent_dim: int = field(default=100, metadata={"help": "size of the noise vector z"})
     loss: str = field(default="non-saturating", metadata={"help": "generator loss", "choices": losses.GENERATOR_LOSSES})
@@ -108,7 +122,10 @@ class TrainConfig(DataOptions):
     def resolved(self) -> TrainConfig:
         """Fill model-dependent defaults and check every field; raise GanLabError on bad input."""
         cfg = TrainConfig(**asdict(self))
-        cfg.batch_size = cfg.batch_size or model_spec(cfg.model).batch_size
+        spec = model_spec(cfg.model)
+        cfg.batch_size = cfg.batch_size or spec.batch_size
+        cfg.lr = cfg.lr or spec.lr
+        cfg.beta1 = spec.beta1 if cfg.beta1 == -1.0 else cfg.beta1
         cfg.out = cfg.out or str(Path("runs") / cfg.model)
         for name in ("epochs", "max_samples"):  # --num-threads: checked with the other shared options in setup()
             if getattr(cfg, name) < 0:

@@ -30,7 +30,7 @@ def changed(before: dict[str, torch.Tensor], module: torch.nn.Module) -> bool:
     return any(not torch.equal(before[k], v) for k, v in module.named_parameters())
 
 
-@pytest.mark.parametrize("name", ["mlp", "conv64", "dcgan"])
+@pytest.mark.parametrize("name", ["mlp", "dcgan28", "conv64", "dcgan"])
 def test_d_step_leaves_the_generator_alone(name: str) -> None:
     generator, discriminator, _, opt_d, x_real, x_fake = setup(name)
     g_before, d_before = snapshot(generator), snapshot(discriminator)
@@ -44,7 +44,7 @@ def test_d_step_leaves_the_generator_alone(name: str) -> None:
     assert 0 < stats["d_real"].item() < 1 and 0 < stats["d_fake"].item() < 1
 
 
-@pytest.mark.parametrize("name", ["mlp", "conv64", "dcgan"])
+@pytest.mark.parametrize("name", ["mlp", "dcgan28", "conv64", "dcgan"])
 def test_g_step_leaves_the_discriminator_alone(name: str) -> None:
     generator, discriminator, opt_g, opt_d, x_real, x_fake = setup(name)
     d_step(discriminator, opt_d, x_real, x_fake)  # gives D gradients and optimizer state to protect
