@@ -62,7 +62,10 @@ class LiveProgress:
         row = self.stats[step - 1]
         row[0], row[1] = _as_tensor(loss_d), _as_tensor(loss_g)
         if step % self.probe_every == 0 or step == self.steps:
-            with torch.no_grad():
+            # fork_rng: a probe through a discriminator with dropout must not move the run's random stream,
+            # so a run watched live trains exactly as the same run without a progress display
+            devices = [x_real.device] if x_real.device.type == "cuda" else []
+            with torch.no_grad(), torch.random.fork_rng(devices=devices):
                 row[2] = torch.sigmoid(self.discriminator(x_real).float()).mean()
                 row[3] = torch.sigmoid(self.discriminator(x_fake.detach()).float()).mean()
         if step % self.every == 0 or step == self.steps:

@@ -51,7 +51,7 @@ LESSONS = {
         "loop": "train_conv64",
         "networks": ("Conv64Generator", "Conv64Discriminator"),
         "image_size": 64,
-        "steps": 600,
+        "steps": 800,
         "batch_size": 32,
         "max_samples": 0,
     },

@@ -51,8 +51,16 @@ N_SAMPLES = 1000  # as many as the held-out digits: FID's bias depends on the sa
 REFERENCE_MODULES = ("gan_lab", "torchvision", "torch")
 
 
-def _heldout() -> torch.Tensor:
-    return load_dataset("sample", split="heldout").images  # (1000, 1, 28, 28) in [-1, 1]
+def _to_28(images: torch.Tensor) -> torch.Tensor:
+    """(N, 1, H, W) -> (N, 1, 28, 28), the classifier's input: the antialiased resize of gan_lab.evaluate."""
+    if images.shape[-1] != 28:
+        images = F.interpolate(images, size=(28, 28), mode="bilinear", antialias=True, align_corners=False)
+    return images.clamp(-1.0, 1.0)
+
+
+def _heldout(image_size: int) -> torch.Tensor:
+    """The 1,000 held-out digits at the generator's size and back to 28x28, so both sides are resized alike."""
+    return _to_28(load_dataset("sample", split="heldout", image_size=image_size).images)  # (1000, 1, 28, 28)
 
 
 @torch.no_grad()
@@ -75,11 +83,9 @@ def score_generator(generator: nn.Module, latent_dim: int = 100, n: int = N_SAMP
     if not torch.isfinite(x_fake).all():
         raise AssertionError("the generator made NaN or infinite pixels: training diverged (check the losses' signs)")
     size = x_fake.shape[-1]
-    if size != 28:  # the classifier reads 28x28, the same antialiased resize as gan_lab.evaluate
-        x_fake = F.interpolate(x_fake, size=(28, 28), mode="bilinear", antialias=True, align_corners=False)
     classifier = load_classifier()
-    features, logits = classifier.features_and_logits(x_fake.clamp(-1.0, 1.0))  # (n, 64), (n, 10)
-    real_features = classifier.features(_heldout())  # (1000, 64)
+    features, logits = classifier.features_and_logits(_to_28(x_fake))  # (n, 64), (n, 10)
+    real_features = classifier.features(_heldout(size))  # (1000, 64)
     coverage = mode_coverage(logits.argmax(1))
     return {
         "fid": fid_from_features(features, real_features),
