@@ -44,7 +44,9 @@ class LiveProgress:
         self.z = torch.randn(n_images, latent_dim, generator=torch.Generator().manual_seed(seed))
         self.stats: torch.Tensor | None = None  # (steps, 4): loss_d, loss_g, D(x), D(G(z)); NaN where not probed
         self.start = time.perf_counter()
-        self.seconds = 0.0
+        self.start_cpu = time.process_time()
+        self.seconds = 0.0  # wall-clock time of the run so far, updated at each redraw
+        self.cpu_seconds = 0.0  # CPU time of this process: the run's cost on one thread, however busy the machine
         self._handle = None
 
     def update(
@@ -58,7 +60,7 @@ class LiveProgress:
         """Record step ``step`` (1-based) of the run; redraw every ``every`` steps and at the last step."""
         if self.stats is None:
             self.stats = torch.full((self.steps, 4), float("nan"), device=x_real.device)
-            self.start = time.perf_counter()
+            self.start, self.start_cpu = time.perf_counter(), time.process_time()
         row = self.stats[step - 1]
         row[0], row[1] = _as_tensor(loss_d), _as_tensor(loss_g)
         if step % self.probe_every == 0 or step == self.steps:
@@ -70,6 +72,7 @@ class LiveProgress:
                 row[3] = torch.sigmoid(self.discriminator(x_fake.detach()).float()).mean()
         if step % self.every == 0 or step == self.steps:
             self.seconds = time.perf_counter() - self.start
+            self.cpu_seconds = time.process_time() - self.start_cpu
             self.draw(step)
 
     def samples(self) -> torch.Tensor:

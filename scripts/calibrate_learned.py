@@ -55,6 +55,14 @@ LESSONS = {
         "batch_size": 32,
         "max_samples": 0,
     },
+    "05_dcgan_gpu": {  # a GPU run: python scripts/calibrate_learned.py --lesson 05_dcgan_gpu --device cuda
+        "loop": "train_dcgan",
+        "networks": ("build_dcgan",),  # build_dcgan(latent_dim, channels, device) -> generator, discriminator, ...
+        "image_size": 64,
+        "steps": 1000,
+        "batch_size": 128,
+        "max_samples": 0,
+    },
 }
 
 # Broken variants: source that redefines one piece of the solution code in its namespace.
@@ -139,16 +147,21 @@ def solution_namespace(lesson: str, variant: str) -> dict:
     return namespace
 
 
-def run_one(lesson: str, variant: str, seed: int, steps: int, grid_dir: Path | None = None) -> dict:
+def run_one(
+    lesson: str, variant: str, seed: int, steps: int, grid_dir: Path | None = None, device: str = "cpu"
+) -> dict:
     spec = LESSONS[lesson]
     namespace = solution_namespace(lesson, variant)
-    data = load_dataset("sample", image_size=spec["image_size"], max_samples=spec["max_samples"])
+    data = load_dataset("sample", image_size=spec["image_size"], max_samples=spec["max_samples"], device=device)
     torch.manual_seed(seed)
-    generator, discriminator = (namespace[name]() for name in spec["networks"])
+    if spec["networks"] == ("build_dcgan",):
+        generator, discriminator, _, _ = namespace["build_dcgan"](100, 1, torch.device(device))
+    else:
+        generator, discriminator = (namespace[name]().to(device) for name in spec["networks"])
     if "init_weights" in namespace:  # the conv lesson initialises both networks with the learner's function
         namespace["init_weights"](generator)
         namespace["init_weights"](discriminator)
-    row: dict = {"variant": variant, "seed": seed, "steps": steps}
+    row: dict = {"variant": variant, "seed": seed, "steps": steps, "device": device}
     wall, cpu = time.perf_counter(), time.process_time()
     try:
         namespace[spec["loop"]](
@@ -218,7 +231,8 @@ def _merge(path: Path, lesson: str, rows: list[dict], command: str) -> None:
         lesson=lesson,
         bar={k: v for k, v in vars(BARS[lesson]).items()},
         run={k: v for k, v in spec.items()},
-        hardware=f"{platform.machine()} CPU, 2 cores shared with other jobs; one torch thread, nice 10",
+        hardware=f"{platform.machine()} CPU, 2 cores shared with other jobs; one torch thread, nice 10"
+        + (f"; {torch.cuda.get_device_name()}" if torch.cuda.is_available() else ""),
         torch=torch.__version__,
         note=(
             "train_cpu_s is the CPU time of the training process (one thread): the budget a learner's "
@@ -241,6 +255,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--steps", type=int, default=0, help="0: the lesson's budget")
     parser.add_argument("--out", type=Path, default=None)
     parser.add_argument("--grids", type=Path, default=None, help="save each run's final 8x8 sample grid here")
+    parser.add_argument("--device", default="cpu", help="cpu, or cuda for lesson 5's GPU run")
     parser.add_argument("--summarize", action="store_true", help="only rewrite the file's summary with the current bar")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
@@ -259,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     for variant in variants:
         for seed in parse_seeds(args.seeds):
-            row = run_one(args.lesson, variant, seed, steps, args.grids)
+            row = run_one(args.lesson, variant, seed, steps, args.grids, args.device)
             print(json.dumps(row), flush=True)
             record(out, args.lesson, [row], command)
     return 0

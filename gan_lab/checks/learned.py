@@ -83,7 +83,8 @@ def score_generator(generator: nn.Module, latent_dim: int = 100, n: int = N_SAMP
     if not torch.isfinite(x_fake).all():
         raise AssertionError("the generator made NaN or infinite pixels: training diverged (check the losses' signs)")
     size = x_fake.shape[-1]
-    classifier = load_classifier()
+    with torch.random.fork_rng(devices=[]):  # building the classifier draws initial weights: keep the caller's stream
+        classifier = load_classifier()
     features, logits = classifier.features_and_logits(_to_28(x_fake))  # (n, 64), (n, 10)
     real_features = classifier.features(_heldout(size))  # (1000, 64)
     coverage = mode_coverage(logits.argmax(1))
