@@ -42,7 +42,7 @@ class Bar:
 
 
 BARS = {
-    "03_training_step": Bar("03_training_step", 28, 60.0, 0.80, 8, "1,500 steps at batch 64 on one CPU thread"),
+    "03_training_step": Bar("03_training_step", 28, 600.0, 0.65, 8, "1,500 steps at batch 64 on one CPU thread"),
     "04_conv_gan_64": Bar("04_conv_gan_64", 64, 150.0, 0.70, 7, "800 steps at batch 32 on one CPU thread"),
     # no GPU was available to calibrate lesson 5's run: its bar is provisional (see the calibration README)
     "05_dcgan_gpu": Bar("05_dcgan_gpu", 64, 150.0, 0.70, 8, "1,000 steps at batch 128 on a GPU", calibrated=False),
