@@ -101,7 +101,7 @@ def test_loop_check_refuses_reference_pieces() -> None:
 
     namespace = solution_namespace("03_training_step", "correct")
     namespace["discriminator_loss"] = discriminator_loss  # the learner did not paste their own loss
-    with pytest.raises(AssertionError, match="write your own: `discriminator_loss`"):
+    with pytest.raises(AssertionError, match="write your own: `discriminator_loss` in this notebook is gan_lab.losses"):
         learned.check_train_gan(namespace["train_gan"])
 
 
