@@ -28,3 +28,6 @@ c.CourseDirectory.db_url = "sqlite:///" + os.path.join(c.CourseDirectory.root, "
 
 # the stub learners see in every solution region
 c.ClearSolutions.code_stub = {"python": "# YOUR CODE HERE\nraise NotImplementedError()"}
+# nbgrader's own executor (e.g. `nbgrader autograde` run by hand): the longest cells are the training
+# runs of lessons 3 and 4 (each under 3 minutes of one CPU thread, see book/results/lesson_calibration)
+c.Execute.timeout = 600

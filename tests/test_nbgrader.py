@@ -142,8 +142,15 @@ def test_theory_lesson_round_trip(tmp_path: Path) -> None:
 def test_all_lessons_round_trip(tmp_path: Path) -> None:
     """Every lesson: solution full marks, blank zero; mistakes from several lessons and a torch cheat."""
     lessons = list(LESSONS)
+    # a mistake that stops the lesson's GAN from training also loses the training exercise ("it learned")
+    also_lost = {"l3_forgot_detach": ("train_gan",), "l4_wrong_flatten_size": ("train_conv64",)}
     extra = {
-        f"mistake_{name}": (lesson, exercise, source(name), LESSONS[lesson][exercise])
+        f"mistake_{name}": (
+            lesson,
+            exercise,
+            source(name),
+            LESSONS[lesson][exercise] + sum(LESSONS[lesson][e] for e in also_lost.get(name, ())),
+        )
         for name, (lesson, exercise) in MISTAKE_SUBMISSIONS.items()
     }
     # the cheat sits in the last exercise of lesson 2, so it can only lose that exercise's points
