@@ -185,7 +185,7 @@ def run_one(
     return row
 
 
-def summarize(runs: list[dict], bar) -> dict:  # noqa: ANN001
+def summarize(runs: list[dict], bar) -> dict:
     """Per variant and step count: seeds, how many pass the bar, and the range of each score and time."""
     out: dict = {}
     for key in sorted({(r["variant"], r["steps"]) for r in runs}):

@@ -23,9 +23,9 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from gan_lab.classifier import load_classifier
 from gan_lab.data import load_dataset
 from gan_lab.metrics import fid_from_features, mode_coverage
-from gan_lab.classifier import load_classifier
 
 
 @dataclass(frozen=True)
