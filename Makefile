@@ -45,8 +45,9 @@ lessons: $(STAMP) ## regenerate lessons/ (student notebooks) from solutions/ wit
 grade: $(STAMP) ## autograde submitted/*, write feedback HTML and grades.csv
 	$(BIN)/python -m gan_lab.grading grade
 
-bench: $(STAMP) ## speed/memory benchmarks (ratios against a baseline measured in the same run)
+bench: $(STAMP) ## speed/memory benchmarks (ratios against baselines measured in the same run; BENCHMARKS.md)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/steps.py --models mlp,conv64,dcgan --repeats 3
 
 lint: $(STAMP) ## ruff lint and format check
 	$(BIN)/ruff check gan_lab tests scripts benchmarks
