@@ -49,9 +49,10 @@ bench: $(STAMP) ## speed/memory benchmarks (ratios against baselines measured in
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/steps.py --models mlp,conv64,dcgan --repeats 3
 
-lint: $(STAMP) ## ruff lint and format check
+lint: $(STAMP) ## ruff lint and format check, and the layer contract (import-linter)
 	$(BIN)/ruff check gan_lab tests scripts benchmarks
 	$(BIN)/ruff format --check gan_lab tests scripts benchmarks
+	$(BIN)/lint-imports
 
 format: $(STAMP) ## ruff format and fix
 	$(BIN)/ruff format gan_lab tests scripts benchmarks

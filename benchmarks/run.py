@@ -23,7 +23,7 @@ from gan_lab.runtime import pick_device
 from gan_lab.train import d_step, g_step
 
 
-def best_of(fn, repeats: int) -> float:  # noqa: ANN001
+def best_of(fn, repeats: int) -> float:
     times = []
     for _ in range(repeats):
         t0 = time.perf_counter()

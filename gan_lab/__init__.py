@@ -1,7 +1,7 @@
 """GAN Lab: reference implementations for the course (data, models, losses, training, metrics, plots).
 
-Modules, one concept each: ``data``, ``models``, ``losses``, ``train``, ``checkpoint``, ``plots``,
-``metrics``, ``checks``, ``cli``. Nothing here needs a GPU at import time.
+One concept per module; README's "Layout" lists them all with the layer rule that says which may
+import which (enforced by ``tests/test_layers.py``). Nothing here needs a GPU at import time.
 """
 
 __version__ = "0.1.0"

@@ -1,4 +1,10 @@
-"""Checkpoints: everything needed to continue a run exactly (models, optimizers, epoch, config, RNGs).
+"""Checkpoints: the one on-disk format of a run, written by ``train`` and read by every command.
+
+- :class:`TrainState` is everything needed to continue a run exactly: the networks (and the moving
+  average of the generator), both optimizers, every random number generator, the epoch and the config.
+  ``state_dict()`` and ``load_state_dict()`` are the symmetric pair that save and resume use.
+- :func:`load_run` is the one reader for the commands that only use a finished run (sample, evaluate,
+  figures): it rebuilds the networks, in eval mode, with their config and epoch.
 
 Written atomically (temporary file, then rename): a crash while saving leaves the previous checkpoint
 intact and loadable. Loaded with ``weights_only=True``: a checkpoint is data, never code.
@@ -6,14 +12,125 @@ intact and loadable. Loaded with ``weights_only=True``: a checkpoint is data, ne
 
 from __future__ import annotations
 
+import copy
+from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
 
 import torch
+from torch import nn
 
-from gan_lab.runtime import GanLabError, atomic_write
+from gan_lab.config import TrainConfig
+from gan_lab.models import build_models
+from gan_lab.runtime import GanLabError, atomic_write, first_line
 
 FORMAT = "gan_lab-checkpoint-v1"
+
+
+@dataclass
+class TrainState:
+    """A run in progress: what one checkpoint holds."""
+
+    config: TrainConfig
+    channels: int
+    generator: nn.Module
+    discriminator: nn.Module
+    opt_g: torch.optim.Optimizer
+    opt_d: torch.optim.Optimizer
+    batch_rng: torch.Generator  # data order, on the CPU on every device
+    generator_ema: nn.Module | None = None  # the moving average of the generator, with --ema
+    epoch: int = 0  # epochs finished
+
+    @classmethod
+    def create(cls, cfg: TrainConfig, channels: int, device: torch.device) -> TrainState:
+        """Fresh networks and optimizers for ``cfg``, drawn from the global RNG (seed it first)."""
+        generator, discriminator = build_models(cfg.model, cfg.latent_dim, channels)
+        generator, discriminator = generator.to(device), discriminator.to(device)
+        opt_g = torch.optim.Adam(generator.parameters(), lr=cfg.lr, betas=(cfg.beta1, cfg.beta2))
+        opt_d = torch.optim.Adam(discriminator.parameters(), lr=cfg.lr_d or cfg.lr, betas=(cfg.beta1, cfg.beta2))
+        batch_rng = torch.Generator().manual_seed(cfg.seed)
+        generator_ema = copy.deepcopy(generator).eval().requires_grad_(False) if cfg.ema else None
+        return cls(cfg, channels, generator, discriminator, opt_g, opt_d, batch_rng, generator_ema)
+
+    @property
+    def sampler(self) -> nn.Module:
+        """The generator to draw samples from: the moving average when the run keeps one."""
+        return self.generator_ema if self.generator_ema is not None else self.generator
+
+    def state_dict(self) -> dict[str, Any]:
+        device = next(self.generator.parameters()).device
+        return {
+            "epoch": self.epoch,
+            "config": asdict(self.config),
+            "channels": self.channels,
+            "generator": self.generator.state_dict(),
+            **({"generator_ema": self.generator_ema.state_dict()} if self.generator_ema is not None else {}),
+            "discriminator": self.discriminator.state_dict(),
+            "opt_g": self.opt_g.state_dict(),
+            "opt_d": self.opt_d.state_dict(),
+            "rng": {
+                "batches": self.batch_rng.get_state(),
+                "torch": torch.get_rng_state(),
+                "cuda": torch.cuda.get_rng_state_all() if device.type == "cuda" else [],
+            },
+        }
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore what :meth:`state_dict` saved, the global RNGs included; the config stays the caller's."""
+        self.generator.load_state_dict(state["generator"])
+        if self.generator_ema is not None:
+            self.generator_ema.load_state_dict(state["generator_ema"])
+        self.discriminator.load_state_dict(state["discriminator"])
+        self.opt_g.load_state_dict(state["opt_g"])
+        self.opt_d.load_state_dict(state["opt_d"])
+        self.batch_rng.set_state(state["rng"]["batches"])
+        torch.set_rng_state(state["rng"]["torch"])
+        if next(self.generator.parameters()).device.type == "cuda" and state["rng"].get("cuda"):
+            torch.cuda.set_rng_state_all(state["rng"]["cuda"])
+        self.epoch = int(state["epoch"])
+
+    def save(self, path: str | Path) -> Path:
+        return save_checkpoint(self.state_dict(), path)
+
+
+@dataclass
+class Run:
+    """A finished (or interrupted) run as :func:`load_run` rebuilds it; networks in eval mode."""
+
+    path: Path
+    config: TrainConfig
+    epoch: int
+    generator: nn.Module  # the live generator
+    discriminator: nn.Module
+    generator_ema: nn.Module | None
+
+    @property
+    def sampler(self) -> nn.Module:
+        """The generator to draw samples from: the moving average when the run kept one."""
+        return self.generator_ema if self.generator_ema is not None else self.generator
+
+
+def load_run(path: str | Path, device: str | torch.device = "cpu") -> Run:
+    """Rebuild the networks of the checkpoint at ``path`` on ``device``, with the run's config and epoch."""
+    state = load_checkpoint(path, map_location=device)
+    cfg = TrainConfig.from_dict(state["config"])
+    channels = int(state["channels"])
+    generator, discriminator = build_models(cfg.model, cfg.latent_dim, channels)
+    generator.load_state_dict(state["generator"])
+    discriminator.load_state_dict(state["discriminator"])
+    generator_ema = None
+    if "generator_ema" in state:
+        generator_ema = copy.deepcopy(generator)
+        generator_ema.load_state_dict(state["generator_ema"])
+        generator_ema = generator_ema.to(device).eval()
+    return Run(
+        Path(path),
+        cfg,
+        int(state["epoch"]),
+        generator.to(device).eval(),
+        discriminator.to(device).eval(),
+        generator_ema,
+    )
 
 
 def save_checkpoint(state: dict[str, Any], path: str | Path) -> Path:
@@ -30,9 +147,8 @@ def load_checkpoint(path: str | Path, map_location: str | torch.device = "cpu") 
     try:
         state = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as err:  # a damaged file fails in many ways (zip, pickle, KeyError, EOF): all mean 'unreadable'
-        first = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
         raise GanLabError(
-            f"{path} is not a readable gan_lab checkpoint (corrupt or truncated: {first}); "
+            f"{path} is not a readable gan_lab checkpoint (corrupt or truncated: {first_line(err)}); "
             "restore it from a copy or start a new run"
         ) from err
     if not isinstance(state, dict) or state.get("format") != FORMAT:

@@ -20,33 +20,27 @@ import torch
 from matplotlib.figure import Figure
 from PIL import Image, ImageDraw
 
-from gan_lab.checkpoint import load_checkpoint
-from gan_lab.models import build_models
+from gan_lab.checkpoint import Run
+from gan_lab.latent import sample_noise
 from gan_lab.plots import grid_image
 from gan_lab.runtime import GanLabError, atomic_write
 
 
 @torch.no_grad()
 def discriminator_outputs(
-    checkpoint: str | Path, x_real: torch.Tensor, n: int = 1000, seed: int = 0
+    run: Run, x_real: torch.Tensor, n: int = 1000, seed: int = 0
 ) -> tuple[int, torch.Tensor, torch.Tensor]:
-    """Read a checkpoint's discriminator and generator; return (epoch, D(x) (n,), D(G(z)) (n,)).
+    """A run's (live) generator and discriminator; return (epoch, D(x) (n,), D(G(z)) (n,)).
 
     Both networks run in eval mode (dropout off, BatchNorm on its running statistics), so the values
     describe the networks as saved, not one noisy training batch. ``x_real``: (M, 1, H, W) in [-1, 1].
     """
-    state = load_checkpoint(checkpoint)
-    cfg = state["config"]
-    generator, discriminator = build_models(cfg["model"], cfg["latent_dim"], int(state["channels"]))
-    generator.load_state_dict(state["generator"])
-    discriminator.load_state_dict(state["discriminator"])
-    generator.eval(), discriminator.eval()
-    rng = torch.Generator().manual_seed(seed)
-    z = torch.randn(n, cfg["latent_dim"], generator=rng)  # (n, latent_dim)
+    rng = torch.Generator().manual_seed(seed)  # one stream: the noise, then which real digits
+    z = sample_noise(n, run.config.latent_dim, rng)  # (n, latent_dim)
     x_real = x_real[torch.randperm(x_real.shape[0], generator=rng)[:n]]
-    d_real = torch.sigmoid(discriminator(x_real)).flatten()  # (n,) D(x)
-    d_fake = torch.sigmoid(discriminator(generator(z))).flatten()  # (n,) D(G(z))
-    return int(state["epoch"]), d_real, d_fake
+    d_real = torch.sigmoid(run.discriminator(x_real)).flatten()  # (n,) D(x)
+    d_fake = torch.sigmoid(run.discriminator(run.generator(z))).flatten()  # (n,) D(G(z))
+    return run.epoch, d_real, d_fake
 
 
 def plot_d_histograms(outputs: Sequence[tuple[int, torch.Tensor, torch.Tensor]], path: str | Path) -> Path:

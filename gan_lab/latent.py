@@ -26,8 +26,11 @@ TRUNCATION_HELP = "draw z from N(0, I) truncated to [-T, T] per coordinate (Broc
 __all__ = ["attribute_vector", "interpolate", "lerp", "sample_noise", "slerp"]
 
 
-def sample_noise(n: int, latent_dim: int, seed: int, truncation: float = 0.0) -> torch.Tensor:
+def sample_noise(n: int, latent_dim: int, seed: int | torch.Generator, truncation: float = 0.0) -> torch.Tensor:
     r"""``n`` latent vectors (n, latent_dim) from their own seeded CPU generator (the same on every device).
+
+    ``seed`` is an int, or a CPU ``torch.Generator`` whose stream the draw continues (for several
+    batches, or noise and a permutation, from one seeded stream).
 
     ``truncation`` 0 draws $z \sim \mathcal{N}(0, I)$, exactly ``torch.randn`` with that seed. A
     threshold $t > 0$ draws every coordinate from the standard normal truncated to $[-t, t]$ (Brock et
@@ -44,7 +47,7 @@ def sample_noise(n: int, latent_dim: int, seed: int, truncation: float = 0.0) ->
     """
     if not truncation >= 0:  # also rejects NaN
         raise GanLabError(f"--truncation must be 0 (off) or a positive threshold such as 1.0, got {truncation}")
-    rng = torch.Generator().manual_seed(seed)
+    rng = seed if isinstance(seed, torch.Generator) else torch.Generator().manual_seed(seed)
     if truncation == 0:
         return torch.randn(n, latent_dim, generator=rng)
     t = torch.tensor(float(truncation), dtype=torch.float64)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import random
+import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,12 @@ import torch
 
 class GanLabError(Exception):
     """A user-facing error: the command line prints its message on one line and exits with status 2."""
+
+
+def first_line(err: BaseException) -> str:
+    """The first line of an exception's message for a one-line error, or its type when the message is empty."""
+    text = str(err).strip()
+    return text.splitlines()[0] if text else type(err).__name__
 
 
 def pick_device(name: str = "auto") -> torch.device:
@@ -70,3 +77,25 @@ def atomic_write(path: str | Path, write: Callable[[str], None]) -> None:
 
 def atomic_write_text(path: str | Path, text: str) -> None:
     atomic_write(path, lambda tmp: Path(tmp).write_text(text))
+
+
+def check_writable(folder: str | Path, needed_bytes: int = 0) -> None:
+    """Create ``folder`` if needed and write a test file into it; check ``needed_bytes`` are free there.
+
+    Called before a long run starts, so that an unwritable or full output folder is a one-line error
+    at once rather than a crash at the first save.
+    """
+    folder = Path(folder)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(dir=folder, prefix=".write-test.")
+        os.close(fd)
+        os.unlink(probe)
+    except OSError as err:
+        raise GanLabError(f"cannot write into {folder} ({first_line(err)}): choose another output folder") from err
+    free = shutil.disk_usage(folder).free
+    if free < needed_bytes:
+        raise GanLabError(
+            f"{folder} has {free / 1e6:.1f} MB free, this run needs about {needed_bytes / 1e6:.1f} MB "
+            "(a checkpoint and its replacement): free some space or choose another output folder"
+        )

@@ -7,18 +7,17 @@ import json
 import pytest
 import torch
 
-from gan_lab.cli import main
-from gan_lab.data import load_dataset
-from gan_lab.models.classifier import (
-    FEATURE_DIM,
+from gan_lab.classifier import (
     RECORD_PATH,
     WEIGHTS_PATH,
-    MNISTClassifier,
     accuracy,
     augment,
     fit_classifier,
     load_classifier,
 )
+from gan_lab.cli import main
+from gan_lab.data import load_dataset
+from gan_lab.models.classifier import FEATURE_DIM, MNISTClassifier
 from gan_lab.runtime import GanLabError
 
 
@@ -58,7 +57,7 @@ def test_fit_learns_something_quickly() -> None:
     assert accuracy(model, data.images[idx], data.labels[idx]) > 0.5  # chance is 0.1
 
 
-def test_bad_weights_give_one_line_errors(tmp_path, capsys) -> None:  # noqa: ANN001
+def test_bad_weights_give_one_line_errors(tmp_path, capsys) -> None:
     with pytest.raises(GanLabError, match="no classifier weights"):
         load_classifier(tmp_path / "missing.pt")
     bad = tmp_path / "bad.pt"

@@ -13,7 +13,9 @@ import pytest
 import torch
 from PIL import Image
 
-from gan_lab.cli import SampleConfig, main
+from gan_lab.checkpoint import load_run
+from gan_lab.cli import main
+from gan_lab.commands.sample import SampleConfig
 from gan_lab.train import STAT_KEYS, TrainConfig
 from tests.conftest import SMOKE, run_cli
 
@@ -51,14 +53,13 @@ def test_sample_command_writes_grid_and_npz(tiny_run: Path, tmp_path: Path) -> N
 def test_sample_command_truncation(tiny_run: Path, tmp_path: Path) -> None:
     from gan_lab.latent import sample_noise
     from gan_lab.plots import to_unit
-    from gan_lab.train import load_generator
 
     npz = tmp_path / "truncated.npz"
     args = f"sample --checkpoint {tiny_run / 'checkpoint.pt'} --n 10 --out {tmp_path / 'g.png'} --npz {npz} --truncation 0.5"
     assert main(args.split()) == 0
-    generator, cfg = load_generator(tiny_run / "checkpoint.pt")
+    run = load_run(tiny_run / "checkpoint.pt")
     with torch.no_grad():
-        expected = to_unit(generator(sample_noise(10, cfg.latent_dim, seed=0, truncation=0.5)))
+        expected = to_unit(run.sampler(sample_noise(10, run.config.latent_dim, seed=0, truncation=0.5)))
     assert np.allclose(np.load(npz)["images"], expected.numpy(), atol=1e-6), "the images come from truncated z"
 
 
@@ -98,10 +99,12 @@ def test_bad_input_not_a_number() -> None:
     assert "invalid int value: 'ten'" in bad("train", "--epochs", "ten")
 
 
-def test_bad_input_image_size_the_model_cannot_produce(tmp_path: Path) -> None:
-    assert "model conv64 produces 64x64 images, not 28x28" in bad(
-        "train", "--model", "conv64", "--image-size", "28", "--out", str(tmp_path)
+def test_image_size_is_the_models_own_not_an_option(tmp_path: Path) -> None:
+    # each architecture produces one size: a flag that could only repeat it is no flag
+    assert "unrecognized arguments: --image-size 64" in bad(
+        "train", "--model", "conv64", "--image-size", "64", "--out", str(tmp_path)
     )
+    assert TrainConfig(model="conv64").image_size == 64 and TrainConfig(model="mlp").image_size == 28
 
 
 def test_bad_input_missing_checkpoint(tmp_path: Path) -> None:
@@ -140,7 +143,6 @@ def test_ema_generator_is_saved_resumed_and_sampled(tmp_path: Path) -> None:
     import torch
 
     from gan_lab.checkpoint import load_checkpoint
-    from gan_lab.train import load_generator
 
     first = tmp_path / "ema_first"
     assert run_cli("train", "--model", "mlp", *SMOKE, "--ema", "0.99", "--out", str(first)).returncode == 0
@@ -152,6 +154,40 @@ def test_ema_generator_is_saved_resumed_and_sampled(tmp_path: Path) -> None:
     assert state["epoch"] == 2 and set(state["generator_ema"]) == set(state["generator"])
     assert state["config"]["out"] == str(out) == json.loads((out / "config.json").read_text())["out"]
     assert any(not torch.equal(state["generator_ema"][k], state["generator"][k]) for k in state["generator"])
-    generator, _ = load_generator(out / "checkpoint.pt")
-    assert all(torch.equal(v, state["generator_ema"][k]) for k, v in generator.state_dict().items())
+    run = load_run(out / "checkpoint.pt")
+    assert all(torch.equal(v, state["generator_ema"][k]) for k, v in run.sampler.state_dict().items())
+    assert all(torch.equal(v, state["generator"][k]) for k, v in run.generator.state_dict().items())
     assert "--ema must be in [0, 1)" in bad("train", "--ema", "1.5", "--out", str(tmp_path / "x"))
+
+
+def test_interrupt_hint_names_the_resolved_run_and_only_for_train(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import dataclasses
+
+    from gan_lab.commands import COMMANDS
+
+    def pressed_ctrl_c(cfg: object) -> None:
+        raise KeyboardInterrupt
+
+    for name in ("train", "sample"):
+        monkeypatch.setitem(COMMANDS, name, dataclasses.replace(COMMANDS[name], run=pressed_ctrl_c))
+    assert main(["train", "--model", "conv64"]) == 130  # the default --out: runs/conv64
+    assert f"{Path('runs') / 'conv64' / 'checkpoint.pt'}, continue with --resume" in capsys.readouterr().err
+    assert main(["sample", "--checkpoint", "run/checkpoint.pt"]) == 130
+    err = capsys.readouterr().err
+    assert "gan-lab sample: interrupted" in err and "--resume" not in err
+
+
+@pytest.mark.parametrize(
+    "command",
+    [["train"], ["sample", "--checkpoint", "x.pt"], ["evaluate", "--checkpoint", "x.pt"], ["train-classifier"]],
+)
+def test_shared_options_are_checked_in_one_place(command: list[str], tmp_path: Path) -> None:
+    from gan_lab.commands import COMMANDS
+    from gan_lab.config import RunOptions
+
+    assert issubclass(COMMANDS[command[0]].config, RunOptions)
+    assert "--num-threads must be 0 or more, got -2" in bad(
+        *command, "--num-threads", "-2", "--out", str(tmp_path / "o")
+    )

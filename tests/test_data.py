@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -111,3 +112,12 @@ def test_corrupt_download_is_a_one_line_error(tmp_path) -> None:
         data.load_dataset("mnist", 28, tmp_path)
     message = str(err.value)
     assert "\n" not in message and "missing or corrupt" in message and "delete" in message
+
+
+def test_a_failure_with_an_empty_message_is_still_one_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    def fails_silently(*args: object, **kwargs: object) -> None:
+        raise RuntimeError()  # some library errors carry no message at all
+
+    monkeypatch.setattr(data, "_torchvision_uint8", fails_silently)
+    with pytest.raises(GanLabError, match=r"missing or corrupt \(RuntimeError\)"):
+        data.load_dataset("mnist", data_dir=tmp_path)

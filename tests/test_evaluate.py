@@ -10,8 +10,9 @@ import torch
 import torch.nn.functional as F
 
 from gan_lab.cli import main
+from gan_lab.commands.evaluate import EvaluateConfig
 from gan_lab.evalplots import nearest_neighbours, save_training_gif
-from gan_lab.evaluate import EvaluateConfig, format_table, to_classifier_input
+from gan_lab.evaluate import format_table, to_classifier_input
 from tests.conftest import run_cli
 
 METRICS = (
@@ -115,3 +116,16 @@ def test_help_lists_every_field(capsys: pytest.CaptureFixture) -> None:
     out = capsys.readouterr().out
     assert exit_info.value.code == 0
     assert all("--" + f.name.replace("_", "-") in out for f in fields(EvaluateConfig))
+
+
+def test_stages_of_the_same_epoch_keep_their_file_order(tiny_run: Path, tmp_path: Path) -> None:
+    import shutil
+
+    from gan_lab.commands.evaluate import stage_outputs
+
+    for name in ("a.pt", "b.pt"):  # two copies: the same epoch, so only the tensors could break the tie
+        shutil.copy(tiny_run / "checkpoint.pt", tmp_path / name)
+    x_real = torch.rand(50, 1, 28, 28) * 2 - 1
+    outputs = stage_outputs(str(tmp_path / "*.pt"), x_real, seed=0)
+    assert [epoch for epoch, _, _ in outputs] == [1, 1]
+    assert torch.equal(outputs[0][1], outputs[1][1]) and outputs[0][1].shape == (50,)

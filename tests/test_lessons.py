@@ -22,7 +22,7 @@ def notebook(kind: str, lesson: str) -> nbformat.NotebookNode:
     return nbformat.read(ROOT / kind / lesson / f"{lesson}.ipynb", as_version=4)
 
 
-def nbgrader_meta(cell) -> dict:  # noqa: ANN001
+def nbgrader_meta(cell) -> dict:
     return cell.metadata.get("nbgrader", {})
 
 

@@ -5,6 +5,7 @@ is one of them) passes every check, visible and hidden cases."""
 from __future__ import annotations
 
 import functools
+import inspect
 
 import pytest
 import torch
@@ -12,6 +13,7 @@ from mistakes import catalog, solution_namespace
 
 from gan_lab import checks, losses, models
 from gan_lab.checks import EXERCISES, LESSONS, lesson_of
+from gan_lab.models import conv64, dcgan, mlp
 
 torch.set_num_threads(1)
 MISTAKES = catalog()
@@ -23,7 +25,7 @@ def namespace(lesson: str) -> dict:
 
 
 def test_catalog_is_large_and_well_formed() -> None:
-    assert len(MISTAKES) >= 30
+    assert len(MISTAKES) >= 120
     for name, module in MISTAKES.items():
         assert module.EXERCISE in EXERCISES, name
         assert module.HINT and module.__doc__, name
@@ -51,26 +53,35 @@ def test_reference_solution_passes(exercise: str, hidden: bool) -> None:
     EXERCISES[exercise](candidate, hidden=hidden)
 
 
-GAN_LAB_IMPLEMENTATIONS = {
-    "discriminator_loss": losses.discriminator_loss,
-    "generator_loss_saturating": losses.generator_loss_saturating,
-    "generator_loss_non_saturating": losses.generator_loss_non_saturating,
-    "discriminator_loss_smoothed": lambda logits_real, logits_fake, real_label=0.9: losses.discriminator_loss(
-        logits_real, logits_fake, real_label
-    ),
-    "MLPDiscriminator": models.MLPDiscriminator,
-    "MLPGenerator": models.MLPGenerator,
-    "Conv64Generator": models.Conv64Generator,
-    "Conv64Discriminator": models.Conv64Discriminator,
-    "init_weights": lambda model: model.apply(models.dcgan_init),
+def learner_copy(module) -> dict:
+    """gan_lab's source of ``module`` run as notebook code: the same behaviour, written by 'the learner'."""
+    namespace: dict = {"__name__": "__main__"}
+    exec(compile(inspect.getsource(module), "<learner cell>", "exec"), namespace)
+    return namespace
+
+
+MLP, CONV64, LOSSES, DCGAN = (learner_copy(m) for m in (mlp, conv64, losses, dcgan))
+GAN_LAB_IMPLEMENTATIONS = {  # exercise -> (gan_lab's object, the same code as learner code)
+    "discriminator_loss": (losses.discriminator_loss, LOSSES["discriminator_loss"]),
+    "generator_loss_saturating": (losses.generator_loss_saturating, LOSSES["generator_loss_saturating"]),
+    "generator_loss_non_saturating": (losses.generator_loss_non_saturating, LOSSES["generator_loss_non_saturating"]),
+    "discriminator_loss_smoothed": (losses.discriminator_loss, LOSSES["discriminator_loss"]),
+    "MLPDiscriminator": (models.MLPDiscriminator, MLP["MLPDiscriminator"]),
+    "MLPGenerator": (models.MLPGenerator, MLP["MLPGenerator"]),
+    "Conv64Generator": (models.Conv64Generator, CONV64["Conv64Generator"]),
+    "Conv64Discriminator": (models.Conv64Discriminator, CONV64["Conv64Discriminator"]),
+    "init_weights": (models.dcgan_init, lambda model: model.apply(DCGAN["dcgan_init"])),
 }
 
 
 @pytest.mark.parametrize("exercise", list(GAN_LAB_IMPLEMENTATIONS))
-def test_gan_lab_implementations_pass(exercise: str) -> None:
-    """Where an exercise is a piece of gan_lab, gan_lab's own version passes its check too."""
+def test_gan_lab_implementations_earn_no_credit_but_their_code_passes(exercise: str) -> None:
+    """gan_lab's own object is refused ('write your own'); the very same code written in a notebook passes."""
+    reference, copy = GAN_LAB_IMPLEMENTATIONS[exercise]
+    with pytest.raises(AssertionError, match="write your own"):
+        EXERCISES[exercise](reference)
     for hidden in (False, True):
-        EXERCISES[exercise](GAN_LAB_IMPLEMENTATIONS[exercise], hidden=hidden)
+        EXERCISES[exercise](copy, hidden=hidden)
 
 
 def test_every_exercise_has_a_mistake_and_a_check_attribute() -> None:

@@ -17,7 +17,7 @@ DATA = theory.GaussianMixture1D(means=(-2.0, 2.0), stds=(0.6, 0.6))
 MODEL = theory.GaussianMixture1D(means=(0.5,), stds=(1.5,))
 
 
-def quad(f, points: tuple[float, ...] = (-2.0, 0.5, 2.0)) -> float:  # noqa: ANN001
+def quad(f, points: tuple[float, ...] = (-2.0, 0.5, 2.0)) -> float:
     return integrate.quad(f, -15.0, 15.0, limit=400, points=list(points), epsabs=1e-13, epsrel=1e-12)[0]
 
 

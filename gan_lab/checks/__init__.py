@@ -5,6 +5,13 @@ sizes, values against references computed here, gradient flow, device handling o
 determinism under a seed, parameter counts) and raises ``AssertionError`` whose message names the
 likely mistake and its fix. ``hidden=True`` runs other cases (the hidden tests of the grade cells).
 
+Every check runs through one wrapper (``_graded``): code that comes from gan_lab or from an installed
+package, subclasses it or wraps it earns no credit (``_provenance``: "write your own"), and any exception
+the learner's code raises inside a check ends as a hint that names the likely mistake (``_guard.explain``),
+never a bare torch traceback. Networks are compared with their layer table by behaviour (``_networks``),
+the lesson-3 steps with reference steps on a test discriminator with BatchNorm and dropout (``_steps``),
+and sizes are swept with hypothesis, derandomized (``_sweep``).
+
 ``EXERCISES`` maps exercise name -> check; the exercise name is also the name of the function or class
 the learner writes in the notebook. ``LESSONS`` maps lesson (nbgrader assignment) -> {exercise: points}.
 
@@ -23,12 +30,13 @@ from __future__ import annotations
 for _name in [_n for _n in globals() if not _n.startswith("__") or _n in ("__getattr__", "__dir__")]:
     del globals()[_name]
 
+import functools
 import importlib
 import re
 import sys
 from collections.abc import Iterator, Mapping
 
-from gan_lab.checks import _guard  # noqa: F401  (first import keeps the original library functions)
+from gan_lab.checks import _guard, _provenance  # first import keeps the original library functions
 
 if "torch" in sys.modules:  # a torch lesson: keep torch's originals now, before any learner code runs
     from gan_lab.checks import _torch_guard  # noqa: F401
@@ -80,15 +88,39 @@ def lesson_of(exercise: str) -> str:
     raise KeyError(f"unknown exercise {exercise!r}")
 
 
-def _load(lesson: str):  # noqa: ANN202
+def _load(lesson: str):
     return importlib.import_module(f"{__name__}.{MODULES[lesson]}")
+
+
+def _graded(exercise: str, check):
+    """The check as grade cells run it: library code earns nothing, and any error ends as a hint."""
+
+    @functools.wraps(check)
+    def run(candidate, hidden: bool = False) -> None:
+        _guard.verify_untouched()
+        _provenance.reject_reference(exercise, candidate)
+        with _provenance.watching(exercise):
+            try:
+                check(candidate, hidden=hidden)
+            except (AssertionError, NotImplementedError):
+                raise
+            except (NameError, ImportError, SyntaxError):  # a bug of the check itself: show it as it is
+                raise
+            except Exception as err:
+                raise _guard.explain(exercise, err) from err
+
+    return run
 
 
 class _Exercises(Mapping):
     """exercise name -> check function, importing the lesson's module on first use."""
 
-    def __getitem__(self, exercise: str):  # noqa: ANN204
-        return _load(lesson_of(exercise)).CHECKS[exercise]
+    def __getitem__(self, exercise: str):
+        module = _load(lesson_of(exercise))
+        graded = module.__dict__.setdefault("_GRADED", {})  # one wrapper per check while the module lives
+        if exercise not in graded:
+            graded[exercise] = _graded(exercise, module.CHECKS[exercise])
+        return graded[exercise]
 
     def __iter__(self) -> Iterator[str]:
         return (e for exercises in LESSONS.values() for e in exercises)
@@ -101,7 +133,7 @@ EXERCISES: Mapping = _Exercises()
 _BY_CHECK = {check_name(e): e for e in EXERCISES}
 
 
-def __getattr__(name: str):  # noqa: ANN202  (PEP 562: checks.check_sample_z imports lesson 1's module)
+def __getattr__(name: str):
     by_check = globals().get("_BY_CHECK", {})  # absent while a reload runs
     if name in by_check:
         return EXERCISES[by_check[name]]

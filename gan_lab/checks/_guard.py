@@ -66,28 +66,114 @@ def softplus(x: np.ndarray) -> np.ndarray:
     return np.logaddexp(0.0, x)
 
 
-def call(exercise: str, fn, *args, **kwargs):  # noqa: ANN001, ANN201
-    """Call the learner's code; turn the errors learners typically hit into hints (others propagate)."""
+# (phrase of the error message, likely mistake, fix): how learner code typically breaks inside a check
+KNOWN_ERRORS: list[tuple[tuple[str, ...], str, str]] = [
+    (
+        ("cuda", "nvidia"),
+        "your code asked for a CUDA device: a hard-coded .cuda() or device='cuda' fails on a machine without a "
+        "GPU and mixes devices on one that has one",
+        "create tensors with device=<the device of the inputs> (e.g. x_real.device) and move models with "
+        ".to(device), never .cuda()",
+    ),
+    (
+        ("expected device", "same device", "expected all tensors to be on the same device"),
+        "a tensor was created on a different device than the inputs",
+        "create new tensors on the inputs' device (torch.ones_like(x), torch.randn(..., device=x.device)) instead "
+        "of the default CPU",
+    ),
+    (
+        ("cannot be called on meta tensors", "meta tensor", "device type meta"),
+        "your code reads a tensor's value (.item(), float(), .numpy() or .tolist()) where the check runs it on "
+        "PyTorch's 'meta' device, which has shapes but no values",
+        "keep tensors as tensors inside the computation; read values only at the very end, or return the tensor",
+    ),
+    (
+        ("modified by an inplace operation",),
+        "an in-place operation (x_fake.detach_(), +=, relu_(), nn.ReLU(inplace=True) on a tensor autograd still "
+        "needs) changed a tensor that the backward pass needs",
+        "use the out-of-place form (x.detach(), x = x + y, torch.relu(x)) on tensors that are part of a graph",
+    ),
+    (
+        ("leaf variable", "a view of a leaf"),
+        "an in-place operation on a tensor that requires grad (a parameter or an input)",
+        "compute a new tensor (x = x * 2) instead of changing the input in place",
+    ),
+    (
+        ("backward through the graph a second time",),
+        "backward() ran twice through the same graph (e.g. the D step's graph reused in the G step)",
+        "detach x_fake in the D step, and compute loss_g from a fresh discriminator(x_fake) forward pass",
+    ),
+    (
+        ("does not require grad and does not have a grad_fn",),
+        "the loss has no graph: an input was detached (or computed under torch.no_grad) before the loss",
+        "compute the loss from the network outputs with differentiable operations; detach only x_fake in the D step",
+    ),
+    (
+        ("expected more than 1 value per channel",),
+        "BatchNorm in training mode got a batch of one",
+        "switch the network to eval mode (model.eval()) before running it on a single example",
+    ),
+    (
+        ("mat1 and mat2", "size mismatch", "shapes cannot be multiplied"),
+        "a layer got an input of the wrong size: an nn.Linear has the wrong number of inputs, or the images were "
+        "not flattened/reshaped before it",
+        "check each layer's sizes against the exercise's table (print x.shape between layers)",
+    ),
+    (
+        ("is invalid for input of size", "view size is not compatible"),
+        "a reshape (.view / .reshape) asked for a shape that does not hold the tensor's elements",
+        "reshape with the batch size taken from the input: x.view(x.shape[0], ...) (use .reshape for non-contiguous "
+        "tensors)",
+    ),
+    (
+        ("must match the size of tensor", "doesn't match the broadcast shape", "target size", "using a target size"),
+        "two tensors of different shapes were combined (e.g. targets of shape (N,) for logits of shape (N, 1))",
+        "build targets with torch.ones_like(logits) / zeros_like(logits), which copy the logits' shape",
+    ),
+    (
+        ("expected scalar type", "dtype", "found dtype", "expected both vectors to have same dtype"),
+        "tensors of different dtypes were combined (e.g. float64 targets for float32 logits, or integer pixels)",
+        "create tensors with the dtype of the inputs (torch.ones_like(x), x.float())",
+    ),
+    (
+        ("got an unexpected keyword argument", "positional argument", "takes from", "missing 1 required"),
+        "the function's signature differs from the one given in the exercise",
+        "keep the exercise's signature (names and order of the arguments, defaults included)",
+    ),
+]
+
+
+def explain(exercise: str, err: BaseException, hints: list | tuple = ()) -> AssertionError:
+    """Turn an exception raised by learner code into a hint that names the likely mistake."""
+    text = str(err).strip()
+    first = (text.splitlines() or [""])[0][:160]
+    low = text.lower()
+    for phrases, mistake, fix in [*hints, *KNOWN_ERRORS]:
+        if any(p in low for p in phrases):
+            return fail(exercise, f"{mistake} ({type(err).__name__}: {first})", fix)
+    return fail(
+        exercise,
+        f"your code raised {type(err).__name__}: {first}",
+        "run your code on a small input in a cell of its own, read the traceback, and compare the shapes and "
+        "dtypes with the exercise's description",
+    )
+
+
+def call_with(hints: list[tuple[tuple[str, ...], str, str]], exercise: str, fn, *args, **kwargs):
+    """Call the learner's code; turn any error it raises into a hint, trying ``hints`` before the general ones
+    (NotImplementedError, a blank exercise, and the checks' own messages pass through)."""
     try:
         return fn(*args, **kwargs)
     except NotImplementedError:
         raise
-    except (RuntimeError, AssertionError, TypeError, AttributeError, ValueError) as err:
-        text = str(err)
-        low = text.lower()
-        if "cuda" in low or "nvidia" in low:
-            raise fail(
-                exercise,
-                f"your code asked for a CUDA device ({text.splitlines()[0][:120]}): a hard-coded .cuda() or "
-                "device='cuda' fails on a machine without a GPU and mixes devices on one that has one",
-                "create tensors with device=<the device of the inputs> (e.g. x_real.device) and move models with "
-                ".to(device), never .cuda()",
-            ) from err
-        if "expected device" in low or "same device" in low:
-            raise fail(
-                exercise,
-                f"a tensor was created on a different device than the inputs ({text.splitlines()[0][:120]})",
-                "create new tensors on the inputs' device (torch.ones_like(x), torch.randn(..., device=x.device)) "
-                "instead of the default CPU",
-            ) from err
-        raise
+    except AssertionError as err:
+        if str(err).startswith(f"[{exercise}]"):
+            raise
+        raise explain(exercise, err, hints) from err
+    except Exception as err:
+        raise explain(exercise, err, hints) from err
+
+
+def call(exercise: str, fn, *args, **kwargs):
+    """Call the learner's code; any error it raises ends as a hint that names the likely mistake."""
+    return call_with([], exercise, fn, *args, **kwargs)

@@ -1,31 +1,81 @@
-"""Checks of lesson 1, noise and MLP building blocks: sample_z, MLPGenerator, MLPDiscriminator, scale_images."""
+"""Checks of lesson 1, noise and data: sample_z (a distribution test) and scale_images; ``lesson1_networks``
+holds MLPGenerator and MLPDiscriminator."""
 
 from __future__ import annotations
 
+import numpy as np
+import scipy.special
 import torch
-from torch import nn
 
+from gan_lab.checks._sweep import shapes, smallest_failure
 from gan_lab.checks._torch_guard import (
     call,
     close,
-    count_parameters,
     expect,
-    expect_tanh_range,
     fail,
-    has_layer,
-    instantiate,
     to_numpy,
     verify_untouched,
 )
+from gan_lab.checks.lesson1_networks import check_mlp_discriminator, check_mlp_generator
 
 META = torch.device("meta")
+KS_LIMIT = 0.006  # Kolmogorov-Smirnov distance of 160,000 draws: 1.6 times the 1-in-a-million critical value
+
+
+def _expect_standard_normal(ex: str, sample_z, seed: int) -> None:
+    """z ~ N(0, I): the marginal by a Kolmogorov-Smirnov distance, the joint by the correlations (seeded: no luck)."""
+    torch.manual_seed(seed)
+    z = to_numpy(call(ex, sample_z, 20000, 8))  # (20000, 8)
+    if np.allclose(z, z[:1]):
+        raise fail(
+            ex,
+            "every row of z is the same vector: one noise vector repeated over the batch",
+            "draw batch_size x latent_dim independent values: torch.randn(batch_size, latent_dim)",
+        )
+    if z.min() >= 0.0:
+        raise fail(
+            ex,
+            "all values are >= 0: this is uniform noise (torch.rand) in [0, 1)",
+            "draw standard normal noise with torch.randn",
+        )
+    corr = np.corrcoef(z, rowvar=False)
+    off = np.abs(corr - np.eye(8)).max()
+    expect(
+        off < 0.05,
+        ex,
+        f"the latent dimensions are correlated (|correlation| up to {off:.2f}): some columns of z copy others",
+        "draw every entry independently: torch.randn(batch_size, latent_dim)",
+    )
+    values = np.sort(z.ravel())
+    cdf = scipy.special.ndtr(values)
+    n = len(values)
+    ks = float(max(np.max(np.arange(1, n + 1) / n - cdf), np.max(cdf - np.arange(n) / n)))
+    if ks > KS_LIMIT:
+        shape = "uniform" if values[-1] - values[0] < 4.0 else "not normal"
+        raise fail(
+            ex,
+            f"the values are not standard normal (mean {z.mean():.3f}, std {z.std():.3f}, Kolmogorov-Smirnov "
+            f"distance {ks:.3f} from N(0, 1), the shape looks {shape})",
+            "use torch.randn without scaling, shifting or clamping",
+        )
 
 
 def check_sample_z(sample_z, hidden: bool = False) -> None:
-    """sample_z(batch_size, latent_dim, device="cpu") -> z ~ N(0, I), shape (batch_size, latent_dim)."""
+    """sample_z(batch_size, latent_dim, device="cpu") -> z ~ N(0, I), shape (batch_size, latent_dim), independent
+    entries, new values on every call, repeatable under torch.manual_seed."""
     verify_untouched()
     ex = "sample_z"
     sizes = [(3, 5), (128, 64), (2, 1)] if hidden else [(1, 2), (7, 100), (64, 16)]
+
+    def wrong_shape(shape: tuple[int, int]) -> bool:
+        try:
+            z = call(ex, sample_z, *shape)
+        except AssertionError:
+            return True
+        return not isinstance(z, torch.Tensor) or tuple(z.shape) != shape
+
+    smallest = smallest_failure(shapes(), wrong_shape)  # e.g. a .squeeze() that fails at batch_size 1 only
+    sizes = ([smallest] if smallest else []) + sizes
     for n, d in sizes:
         z = call(ex, sample_z, n, d)
         expect(isinstance(z, torch.Tensor), ex, f"returned {type(z).__name__}, not a tensor", "return torch.randn(...)")
@@ -49,20 +99,7 @@ def check_sample_z(sample_z, hidden: bool = False) -> None:
         f"asked for device 'meta', got a tensor on {z.device}: the device argument is ignored",
         "pass device=device to torch.randn so z is created where the models are",
     )
-    torch.manual_seed(11 if hidden else 0)
-    big = to_numpy(call(ex, sample_z, 20000, 8))
-    if big.min() >= 0.0:
-        raise fail(
-            ex,
-            "all values are >= 0: this is uniform noise (torch.rand) in [0, 1)",
-            "draw standard normal noise with torch.randn",
-        )
-    expect(
-        abs(big.mean()) < 0.03 and 0.97 < big.std() < 1.03,
-        ex,
-        f"mean {big.mean():.3f}, std {big.std():.3f}: not a standard normal",
-        "use torch.randn without scaling or shifting",
-    )
+    _expect_standard_normal(ex, sample_z, 11 if hidden else 0)
     torch.manual_seed(5)
     a = to_numpy(call(ex, sample_z, 6, 3))
     b = to_numpy(call(ex, sample_z, 6, 3))
@@ -82,116 +119,6 @@ def check_sample_z(sample_z, hidden: bool = False) -> None:
     )
 
 
-def _mlp_generator_count(latent_dim: int, bias: bool) -> int:
-    widths = [latent_dim, 256, 512, 1024]
-    total = sum(a * b + (b if bias else 0) + 2 * b for a, b in zip(widths[:-1], widths[1:]))
-    return total + 1024 * 784 + 784
-
-
-def check_mlp_generator(MLPGenerator, hidden: bool = False) -> None:  # noqa: N803
-    """MLPGenerator(latent_dim): z (N, latent_dim) -> images (N, 1, 28, 28) in [-1, 1], with BatchNorm1d."""
-    verify_untouched()
-    ex = "MLPGenerator"
-    for latent_dim in (100, 12) if hidden else (100, 16):
-        torch.manual_seed(latent_dim)
-        generator = instantiate(ex, MLPGenerator, latent_dim)
-        expect(
-            isinstance(generator, nn.Module),
-            ex,
-            "MLPGenerator(...) is not an nn.Module",
-            "subclass nn.Module and call super().__init__()",
-        )
-        expect(
-            has_layer(generator, nn.BatchNorm1d),
-            ex,
-            "no BatchNorm1d layer: missing BatchNorm in the hidden layers",
-            "add nn.BatchNorm1d(h) after each hidden nn.Linear (before the ReLU)",
-        )
-        for n in (3, 9) if hidden else (2, 5):
-            try:
-                x = call(ex, generator, torch.randn(n, latent_dim))
-            except RuntimeError as err:
-                if "mat1 and mat2" in str(err):
-                    raise fail(
-                        ex,
-                        f"with latent_dim={latent_dim} the first layer rejects z ({err})",
-                        "build the first nn.Linear with latent_dim inputs, not a hard-coded 100",
-                    ) from err
-                raise
-            if tuple(x.shape) == (n, 784):
-                raise fail(
-                    ex,
-                    "output shape (N, 784): the flat vector was not reshaped into images",
-                    "end forward with .view(z.shape[0], 1, 28, 28)",
-                )
-            expect(
-                tuple(x.shape) == (n, 1, 28, 28),
-                ex,
-                f"output shape {tuple(x.shape)} for {n} noise vectors",
-                "return (N, 1, 28, 28)",
-            )
-            expect_tanh_range(x, ex)
-        count = count_parameters(generator)
-        allowed = {_mlp_generator_count(latent_dim, False), _mlp_generator_count(latent_dim, True)}
-        expect(
-            count in allowed,
-            ex,
-            f"{count:,} parameters with latent_dim={latent_dim}, expected {min(allowed):,} (hidden widths 256, 512, 1024, BatchNorm1d each, Linear(1024, 784))",
-            "follow the layer table of the exercise",
-        )
-
-
-def check_mlp_discriminator(MLPDiscriminator, hidden: bool = False) -> None:  # noqa: N803
-    """MLPDiscriminator(): images (N, 1, 28, 28) -> logits (N, 1); 784 -> 512 -> 256 -> 1 with LeakyReLU(0.2)."""
-    verify_untouched()
-    ex = "MLPDiscriminator"
-    torch.manual_seed(3 if hidden else 1)
-    discriminator = instantiate(ex, MLPDiscriminator)
-    expect(isinstance(discriminator, nn.Module), ex, "MLPDiscriminator() is not an nn.Module", "subclass nn.Module")
-    for n in (1, 6, 33) if hidden else (1, 4, 64):
-        x = torch.randn(n, 1, 28, 28)
-        try:
-            logits = call(ex, discriminator, x)
-        except RuntimeError as err:
-            if "mat1 and mat2" in str(err) or "shape" in str(err):
-                raise fail(
-                    ex,
-                    f"the images were not flattened before the first Linear ({str(err)[:80]})",
-                    "start with nn.Flatten() (N, 1, 28, 28) -> (N, 784), then nn.Linear(784, 512)",
-                ) from err
-            raise
-        if tuple(logits.shape) == (n,):
-            raise fail(
-                ex, f"output shape ({n},): the logit dimension was squeezed", "return (N, 1), one logit per image"
-            )
-        expect(
-            tuple(logits.shape) == (n, 1),
-            ex,
-            f"output shape {tuple(logits.shape)} for {n} images",
-            "return one logit per image, shape (N, 1)",
-        )
-    big = to_numpy(call(ex, discriminator, 40.0 * torch.randn(64, 1, 28, 28)))
-    if has_layer(discriminator, nn.Sigmoid) or (big.min() >= 0.0 and big.max() <= 1.0):
-        raise fail(
-            ex,
-            "the outputs are probabilities: a sigmoid at the end of the discriminator",
-            "return raw logits (no nn.Sigmoid): the losses use binary_cross_entropy_with_logits",
-        )
-    if not has_layer(discriminator, nn.LeakyReLU):
-        raise fail(
-            ex,
-            "no LeakyReLU: plain ReLU units in the discriminator pass no gradient for negative inputs",
-            "use nn.LeakyReLU(0.2) after each hidden Linear",
-        )
-    count = count_parameters(discriminator)
-    expect(
-        count == 533_505,
-        ex,
-        f"{count:,} parameters, expected 533,505 (784 -> 512 -> 256 -> 1)",
-        "follow the layer table of the exercise",
-    )
-
-
 def check_scale_images(scale_images, hidden: bool = False) -> None:
     """scale_images(images uint8 in 0..255) -> float32 in [-1, 1] (0 -> -1, 255 -> 1), same shape."""
     verify_untouched()
@@ -200,18 +127,38 @@ def check_scale_images(scale_images, hidden: bool = False) -> None:
     for shape in ((5, 28, 28), (2, 1, 8, 8)) if hidden else ((3, 28, 28), (1, 1, 28, 28)):
         images = torch.randint(0, 256, shape, generator=gen, dtype=torch.uint8)
         images.view(-1)[0], images.view(-1)[1] = 0, 255
-        x = call(ex, scale_images, images.clone())
+        given = images.clone()
+        x = call(ex, scale_images, given)
+        expect(
+            torch.equal(given, images),
+            ex,
+            "the input images were changed in place",
+            "return a new tensor (images.float() / 127.5 - 1) and leave the input as it is",
+        )
         expect(
             isinstance(x, torch.Tensor) and tuple(x.shape) == shape,
             ex,
             f"returned shape {tuple(getattr(x, 'shape', ()))}, expected {shape}",
             "scale element-wise, keep the shape",
         )
+        if x.dtype == torch.uint8:
+            raise fail(
+                ex,
+                "the result is still uint8: arithmetic on uint8 wraps around (0 - 1 gives 255, 255 * 2 gives 254) "
+                "and cannot hold negative or fractional values",
+                "convert before any arithmetic: images.float() / 127.5 - 1",
+            )
+        if not x.dtype.is_floating_point:
+            raise fail(
+                ex,
+                f"dtype {x.dtype}: integer arithmetic (e.g. // or an integer tensor) cannot hold values in [-1, 1]",
+                "convert first and use true division: images.float() / 127.5 - 1",
+            )
         expect(
             x.dtype == torch.float32,
             ex,
-            f"dtype {x.dtype}: arithmetic on uint8 wraps around",
-            "convert first: images.float()",
+            f"dtype {x.dtype}: the images must be float32 like the models' weights",
+            "images.float() (not .double()) / 127.5 - 1",
         )
         v, ref = to_numpy(x), to_numpy(images.double()) / 127.5 - 1.0
         if close(v, (ref + 1.0) / 2.0):

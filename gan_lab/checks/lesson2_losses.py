@@ -28,7 +28,7 @@ def _cases(hidden: bool) -> list[tuple[np.ndarray, np.ndarray]]:
     return cases
 
 
-def _value(ex: str, fn, *tensors, **kwargs) -> float:  # noqa: ANN001
+def _value(ex: str, fn, *tensors, **kwargs) -> float:
     args = [torch.tensor(t, dtype=torch.float32, requires_grad=True) for t in tensors]
     out = call(ex, fn, *args, **kwargs)
     if isinstance(out, (float, int)):
@@ -53,7 +53,7 @@ def _value(ex: str, fn, *tensors, **kwargs) -> float:  # noqa: ANN001
     return float(to_numpy(out))
 
 
-def _stability(ex: str, fn, n_args: int, reference, **kwargs) -> None:  # noqa: ANN001
+def _stability(ex: str, fn, n_args: int, reference, **kwargs) -> None:
     """Large logits: a sigmoid followed by log (or by F.binary_cross_entropy) is inf or clamped there."""
     extreme = np.array([[-120.0], [120.0], [-30.0], [30.0]])
     got = _value(ex, fn, *([extreme] * n_args), **kwargs)
@@ -65,7 +65,7 @@ def _stability(ex: str, fn, n_args: int, reference, **kwargs) -> None:  # noqa: 
         )
 
 
-def _device(ex: str, fn, n_args: int, **kwargs) -> None:  # noqa: ANN001
+def _device(ex: str, fn, n_args: int, **kwargs) -> None:
     """Targets must follow the logits: float64 logits must give a float64 loss (a cheap stand-in for devices)."""
     logits = [torch.zeros(4, 1, dtype=torch.float64) for _ in range(n_args)]
     out = call(ex, fn, *logits, **kwargs)
@@ -174,7 +174,7 @@ def check_discriminator_loss_smoothed(discriminator_loss_smoothed, hidden: bool 
             got = _value(ex, discriminator_loss_smoothed, lr, lf, real_label=real_label)
             y = real_label
 
-            def bce(logits, target):  # noqa: ANN001, ANN202
+            def bce(logits, target):
                 return np.mean(target * softplus(-logits) + (1 - target) * softplus(logits))
 
             ref = bce(lr, y) + bce(lf, 0.0)

@@ -16,7 +16,7 @@ from gan_lab.checks._guard import ORIGINALS, call, expect, fail, verify_untouche
 jensenshannon = ORIGINALS[("scipy.spatial.distance", "jensenshannon")]  # the original, whatever a cell patched
 
 
-class norm:  # noqa: N801  (scipy.stats.norm.pdf in closed form: importing scipy.stats costs a second)
+class norm:
     @staticmethod
     def pdf(x: np.ndarray, mean: float, std: float) -> np.ndarray:
         return np.exp(-0.5 * ((x - mean) / std) ** 2) / (std * math.sqrt(2 * math.pi))
@@ -122,6 +122,19 @@ def check_jsd(jsd, hidden: bool = False) -> None:
                 "that is KL(p || q), not the Jensen-Shannon divergence",
                 "JSD = KL(p || m) / 2 + KL(q || m) / 2 with m = (p + q) / 2",
             )
+        if ref > 0 and math.isclose(got, ref - math.log(2), rel_tol=1e-6, abs_tol=1e-12):
+            raise fail(
+                ex,
+                "the mixture was not halved: m = p + q instead of (p + q) / 2 (every KL term is off by log 2)",
+                "m = (p + q) / 2",
+            )
+        if ref > 0 and math.isclose(got, math.sqrt(ref), rel_tol=1e-6):
+            raise fail(
+                ex,
+                "the square root of the JSD: scipy.spatial.distance.jensenshannon returns that distance, not the "
+                "divergence",
+                "return the divergence itself, 0.5 * KL(p || m) + 0.5 * KL(q || m)",
+            )
         if math.isclose(got, 2 * ref, rel_tol=1e-6) and ref > 0:
             raise fail(ex, "twice the JSD: the 1/2 factors are missing", "JSD = 0.5 * KL(p || m) + 0.5 * KL(q || m)")
         expect(
@@ -156,6 +169,8 @@ def check_value_at_optimum(value_at_optimum, hidden: bool = False) -> None:
                 "the logs were averaged over x instead of weighted by p_data and p_g: V is an expectation under each distribution",
                 "V = sum(p_data * log(D*)) + sum(p_g * log(1 - D*))",
             )
+        if math.isclose(got, ref + 2 * math.log(4), rel_tol=1e-6):
+            raise fail(ex, "+log 4 where the identity has -log 4", "V(D*, G) = -log 4 + 2 JSD, which is <= 0")
         if math.isclose(got, -ref, rel_tol=1e-6):
             raise fail(ex, "the sign is flipped", "V = sum(p_data * log(D*)) + sum(p_g * log(1 - D*)), which is <= 0")
         expect(

@@ -27,7 +27,14 @@ def check_feature_statistics(feature_statistics, hidden: bool = False) -> None:
     rng = np.random.default_rng(31 if hidden else 4)
     for n, d in ((50, 3), (200, 16)) if hidden else ((40, 4), (100, 8)):
         feats = _features(rng, n, d)
-        out = call(ex, feature_statistics, feats.copy())
+        given = feats.copy()
+        out = call(ex, feature_statistics, given)
+        expect(
+            np.array_equal(given, feats),
+            ex,
+            "the features array was changed in place (features -= mu centres the caller's data)",
+            "compute a new array: centred = features - mu (or use np.cov, which leaves its input alone)",
+        )
         expect(isinstance(out, (tuple, list)) and len(out) == 2, ex, "expected (mu, sigma)", "return mu, sigma")
         mu, sigma = (np.asarray(v, dtype=np.float64) for v in out)
         if sigma.shape == (n, n) and n != d:
@@ -58,7 +65,7 @@ def check_feature_statistics(feature_statistics, hidden: bool = False) -> None:
         )
 
 
-def _reference(mu1, s1, mu2, s2) -> float:  # noqa: ANN001
+def _reference(mu1, s1, mu2, s2) -> float:
     covmean = _sqrtm(s1 @ s2)
     return float(np.sum((mu1 - mu2) ** 2) + np.trace(s1) + np.trace(s2) - 2 * np.trace(np.real(covmean)))
 
@@ -71,7 +78,14 @@ def check_frechet_distance(frechet_distance, hidden: bool = False) -> None:
     for d in (2, 12) if hidden else (3, 8):
         a, b = _features(rng, 300, d), _features(rng, 300, d) * 1.3 + 0.5
         mu1, s1, mu2, s2 = a.mean(0), np.cov(a, rowvar=False), b.mean(0), np.cov(b, rowvar=False)
-        got = call(ex, frechet_distance, mu1.copy(), s1.copy(), mu2.copy(), s2.copy())
+        given = [mu1.copy(), s1.copy(), mu2.copy(), s2.copy()]
+        got = call(ex, frechet_distance, *given)
+        expect(
+            all(np.array_equal(a, b) for a, b in zip(given, (mu1, s1, mu2, s2))),
+            ex,
+            "an input array was changed in place (e.g. sigma1 += eps * I or mu1 -= mu2)",
+            "compute new arrays (s1 = sigma1 + eps * np.eye(d)) and leave the inputs as they are",
+        )
         expect(
             not np.iscomplexobj(got),
             ex,
@@ -91,6 +105,31 @@ def check_frechet_distance(frechet_distance, hidden: bool = False) -> None:
                 ex,
                 "np.sqrt(sigma1 * sigma2) is an element-wise square root; the formula needs the matrix square root",
                 "scipy.linalg.sqrtm(sigma1 @ sigma2)",
+            )
+        elif math.isclose(got, math.sqrt(max(ref, 0.0)), rel_tol=1e-5):
+            raise fail(
+                ex,
+                "the square root of the distance: FID is the squared Frechet distance d^2",
+                "return ||mu1 - mu2||^2 + Tr(...) without a final square root",
+            )
+        elif math.isclose(
+            got, float(diff + np.trace(s1) + np.trace(s2) - 2 * math.sqrt(np.trace(s1 @ s2))), rel_tol=1e-6
+        ):
+            raise fail(
+                ex,
+                "the square root of the trace, sqrt(Tr(sigma1 sigma2)), where the formula takes the trace of the "
+                "matrix square root, Tr((sigma1 sigma2)^(1/2))",
+                "np.trace(scipy.linalg.sqrtm(sigma1 @ sigma2).real)",
+            )
+        elif math.isclose(
+            got,
+            float(diff + np.trace(s1) + np.trace(s2) - 2 * np.trace(np.real(_sqrtm(s1) @ _sqrtm(s2)))),
+            rel_tol=1e-6,
+        ):
+            raise fail(
+                ex,
+                "sqrtm(sigma1) @ sqrtm(sigma2) is not (sigma1 sigma2)^(1/2) unless the two matrices commute",
+                "one matrix square root of the product: scipy.linalg.sqrtm(sigma1 @ sigma2)",
             )
         elif math.isclose(got, ref - diff + math.sqrt(diff), rel_tol=1e-6):
             raise fail(ex, "the mean term is ||mu1 - mu2||, not squared", "np.sum((mu1 - mu2) ** 2)")

@@ -21,7 +21,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from gan_lab.runtime import GanLabError
+from gan_lab.runtime import GanLabError, first_line
 
 SAMPLE_PATH = Path(__file__).with_name("mnist_sample.npz")
 DEFAULT_DATA_DIR = Path.home() / ".cache" / "gan_lab"
@@ -67,22 +67,24 @@ def _torchvision_uint8(name: str, data_dir: Path, download: bool, train: bool) -
     return ds.data.numpy(), ds.targets.numpy()
 
 
-def _full_uint8(name: str, data_dir: Path, split: str, allow_download: bool) -> tuple[np.ndarray, np.ndarray]:
-    """Full MNIST/Fashion-MNIST: train split = 60,000 training images, heldout = the 10,000 test images."""
+def _full_uint8(name: str, data_dir: Path, split: str) -> tuple[np.ndarray, np.ndarray]:
+    """Full MNIST/Fashion-MNIST: train split = 60,000 training images, heldout = the 10,000 test images.
+
+    Read from ``data_dir``, downloaded there first when absent."""
     train = split != "heldout"
     try:
         return _torchvision_uint8(name, data_dir, download=False, train=train)
     except Exception as err:  # torchvision raises RuntimeError when absent, various errors when corrupt
-        if "not found" not in str(err).lower() or not allow_download:
+        if "not found" not in str(err).lower():
             raise GanLabError(
-                f"{name} files under {data_dir} are missing or corrupt ({str(err).splitlines()[0]}); "
+                f"{name} files under {data_dir} are missing or corrupt ({first_line(err)}); "
                 f"delete {data_dir / _folder(name)} and run again online, or use --dataset sample"
             ) from err
     try:
         return _torchvision_uint8(name, data_dir, download=True, train=train)
     except Exception as err:  # network errors come in many types (URLError, OSError, HTTPError, ...)
         raise GanLabError(
-            f"could not download {name} into {data_dir} ({type(err).__name__}: {str(err).splitlines()[0] if str(err) else ''}); "
+            f"could not download {name} into {data_dir} ({type(err).__name__}: {first_line(err)}); "
             "check your connection, or use --dataset sample to train on the shipped 5,000-digit sample"
         ) from err
 
@@ -123,7 +125,7 @@ def load_dataset(
         description = f"MNIST sample shipped with gan_lab ({split} split)"
     elif name == "auto":
         try:
-            images, labels = _full_uint8("mnist", data_dir, split, allow_download=True)
+            images, labels = _full_uint8("mnist", data_dir, split)
             description = f"full MNIST from {data_dir}"
         except GanLabError as err:
             images, labels = load_sample_uint8(split)
@@ -131,7 +133,7 @@ def load_dataset(
                 f"MNIST sample shipped with gan_lab ({split} split), because full MNIST was unavailable: {err}"
             )
     else:
-        images, labels = _full_uint8(name, data_dir, split, allow_download=True)
+        images, labels = _full_uint8(name, data_dir, split)
         description = f"full {name} from {data_dir}"
     if 0 < max_samples < len(labels):
         keep = np.random.default_rng(0).permutation(len(labels))[:max_samples]  # own RNG: seeds elsewhere unaffected
@@ -148,8 +150,14 @@ def batches(images: torch.Tensor, batch_size: int, generator: torch.Generator) -
     same batches in the same order on every device.
     """
     n = images.shape[0]
-    if n < batch_size:
-        raise GanLabError(f"the dataset has {n} images, fewer than one batch of {batch_size}; lower --batch-size")
+    steps_per_epoch(n, batch_size)  # checks that there is at least one batch
     perm = torch.randperm(n, generator=generator).to(images.device)
     for start in range(0, n - batch_size + 1, batch_size):
         yield images[perm[start : start + batch_size]]  # (batch_size, C, H, W)
+
+
+def steps_per_epoch(n: int, batch_size: int) -> int:
+    """Full batches in ``n`` images; a one-line error when there is not even one."""
+    if n < batch_size:
+        raise GanLabError(f"the dataset has {n} images, fewer than one batch of {batch_size}; lower --batch-size")
+    return n // batch_size

@@ -1,11 +1,17 @@
-"""The three GAN families of the course, built by name.
+"""The GAN families of the course, built by name from one registry.
 
 - ``mlp``: fully connected, 28x28 (``gan_lab.models.mlp``).
 - ``conv64``: the course's convolutional reference design, 64x64 (``gan_lab.models.conv64``).
 - ``dcgan``: Radford et al. 2015, 64x64, 1 or 3 channels (``gan_lab.models.dcgan``).
+
+A new architecture is one entry in ``REGISTRY``: its two constructors, the one image size it
+produces and its default training batch.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from torch import nn
 
@@ -14,21 +20,40 @@ from gan_lab.models.dcgan import DCGANDiscriminator, DCGANGenerator, dcgan_init
 from gan_lab.models.mlp import MLPDiscriminator, MLPGenerator
 from gan_lab.runtime import GanLabError
 
-MODELS = ("mlp", "conv64", "dcgan")
-IMAGE_SIZES = {"mlp": 28, "conv64": 64, "dcgan": 64}  # the one size each architecture produces
+
+@dataclass(frozen=True)
+class ModelSpec:
+    generator: Callable[[int, int], nn.Module]  # (latent_dim, channels) -> generator
+    discriminator: Callable[[int], nn.Module]  # channels -> discriminator
+    image_size: int  # the one size the architecture produces
+    batch_size: int  # the default training batch
+
+
+REGISTRY: dict[str, ModelSpec] = {
+    # batch 64: the course's MLP design
+    "mlp": ModelSpec(lambda z, c: MLPGenerator(z, channels=c), lambda c: MLPDiscriminator(channels=c), 28, 64),
+    # batch 128: Radford et al.'s batch, kept by the course's convolutional design
+    "conv64": ModelSpec(Conv64Generator, Conv64Discriminator, 64, 128),
+    "dcgan": ModelSpec(lambda z, c: DCGANGenerator(z, channels=c), lambda c: DCGANDiscriminator(channels=c), 64, 128),
+}
+MODELS = tuple(REGISTRY)
+IMAGE_SIZES = {name: spec.image_size for name, spec in REGISTRY.items()}
+
+
+def model_spec(name: str) -> ModelSpec:
+    """The registry entry of ``name``, or a one-line :class:`GanLabError` listing the known models."""
+    if name not in REGISTRY:
+        raise GanLabError(f"unknown model {name!r}: expected one of {', '.join(MODELS)}")
+    return REGISTRY[name]
 
 
 def build_models(name: str, latent_dim: int = 100, channels: int = 1) -> tuple[nn.Module, nn.Module]:
-    """Return ``(generator, discriminator)`` for model ``name``."""
-    if name not in MODELS:
-        raise GanLabError(f"unknown model {name!r}: expected one of {', '.join(MODELS)}")
+    """Return ``(generator, discriminator)`` for model ``name`` (the generator is built first: seeded runs rely on it)."""
+    spec = model_spec(name)
     if latent_dim < 1:
         raise GanLabError(f"latent_dim must be a positive integer, got {latent_dim}")
-    if name == "mlp":
-        return MLPGenerator(latent_dim, channels=channels), MLPDiscriminator(channels=channels)
-    if name == "conv64":
-        return Conv64Generator(latent_dim, channels), Conv64Discriminator(channels)
-    return DCGANGenerator(latent_dim, channels=channels), DCGANDiscriminator(channels=channels)
+    generator = spec.generator(latent_dim, channels)
+    return generator, spec.discriminator(channels)
 
 
 def count_parameters(model: nn.Module) -> int:
@@ -39,13 +64,16 @@ def count_parameters(model: nn.Module) -> int:
 __all__ = [
     "IMAGE_SIZES",
     "MODELS",
+    "REGISTRY",
     "Conv64Discriminator",
     "Conv64Generator",
     "DCGANDiscriminator",
     "DCGANGenerator",
     "MLPDiscriminator",
     "MLPGenerator",
+    "ModelSpec",
     "build_models",
     "count_parameters",
     "dcgan_init",
+    "model_spec",
 ]

@@ -1,4 +1,4 @@
-"""Convolutional GAN at 64x64, the course's reference design (seed "000").
+"""Convolutional GAN at 64x64, the course's reference convolutional design.
 
 References:
 - Goodfellow et al. 2014, "Generative Adversarial Nets".

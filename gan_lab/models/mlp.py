@@ -1,9 +1,12 @@
-"""MLP GAN on MNIST 28x28: fully connected generator with BatchNorm, fully connected discriminator.
+"""MLP GAN on MNIST 28x28: fully connected generator with BatchNorm, fully connected discriminator without.
 
 References:
 - Goodfellow et al. 2014, "Generative Adversarial Nets" (the original GAN used MLPs).
 - Ioffe & Szegedy 2015, "Batch Normalization" (why BatchNorm1d in the generator).
-- The course's seed "004": Linear + BatchNorm generator and discriminator, batch 64.
+
+The course's first design: Linear + BatchNorm + ReLU layers widening to the image in the generator,
+Linear + LeakyReLU layers narrowing to one logit in the discriminator, which has no BatchNorm;
+trained with batches of 64.
 
 Parameter counts with the defaults (latent_dim=100, hidden=(256, 512, 1024), 28x28x1):
 generator 1,488,144; discriminator 533,505 (pinned by tests/test_models.py).

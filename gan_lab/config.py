@@ -1,0 +1,128 @@
+"""Configuration: the options every command shares, and everything a training run depends on.
+
+Every config is a dataclass whose fields carry their help text; ``gan_lab.cli`` turns each field into a
+``--flag``. The options shared by all commands (device, seed, threads, and the data directory where
+data is read) live in one base class, checked and applied in one place: :meth:`RunOptions.setup`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import torch
+
+from gan_lab import losses
+from gan_lab.augment import parse_policy
+from gan_lab.data import DATASETS, DEFAULT_DATA_DIR
+from gan_lab.models import IMAGE_SIZES, MODELS, REGISTRY, model_spec
+from gan_lab.runtime import GanLabError, pick_device, seed_everything
+
+
+@dataclass
+class RunOptions:
+    """The options of every command: where to run, with how many threads, from which seed."""
+
+    device: str = field(default="auto", metadata={"help": "auto (cuda, then mps, then cpu), cpu, cuda, cuda:N, mps"})
+    seed: int = field(default=0, metadata={"help": "seed of every random draw"})
+    num_threads: int = field(default=0, metadata={"help": "CPU threads for torch (0: torch's default)"})
+
+    def setup(self) -> torch.device:
+        """Check the shared options, then apply them: torch's thread count, the device, every seed."""
+        if self.num_threads < 0:
+            raise GanLabError(f"--num-threads must be 0 or more, got {self.num_threads}")
+        if self.num_threads:
+            torch.set_num_threads(self.num_threads)
+        device = pick_device(self.device)
+        seed_everything(self.seed)
+        return device
+
+
+@dataclass
+class DataOptions(RunOptions):
+    """The shared options of the commands that read MNIST."""
+
+    data_dir: str = field(default=str(DEFAULT_DATA_DIR), metadata={"help": "where full MNIST is cached/downloaded"})
+
+
+@dataclass
+class TrainConfig(DataOptions):
+    """Everything a training run depends on; saved in config.json and in every checkpoint."""
+
+    seed: int = field(default=0, metadata={"help": "seeds data order, noise, dropout and initial weights"})
+    model: str = field(default="mlp", metadata={"help": "architecture", "choices": MODELS})
+    dataset: str = field(
+        default="auto", metadata={"help": "auto: full MNIST if available, else the shipped sample", "choices": DATASETS}
+    )
+    max_samples: int = field(default=0, metadata={"help": "train on a fixed random subset of N images (0: all)"})
+    epochs: int = field(default=5, metadata={"help": "number of passes over the training images"})
+    batch_size: int = field(
+        default=0,
+        metadata={
+            "help": "0: the model's default (" + ", ".join(f"{n} {s.batch_size}" for n, s in REGISTRY.items()) + ")"
+        },
+    )
+    lr: float = field(default=2e-4, metadata={"help": "Adam learning rate for both networks (Radford et al.)"})
+    # two time-scale update rule (Heusel et al. 2017): a faster discriminator keeps its gradients informative
+    lr_d: float = field(default=0.0, metadata={"help": "discriminator learning rate (0: the same as --lr)"})
+    # beta1 = 0.5 instead of 0.9: less momentum, so an optimizer reacts faster to the other player's moves
+    beta1: float = field(default=0.5, metadata={"help": "Adam beta1"})
+    beta2: float = field(default=0.999, metadata={"help": "Adam beta2"})
+    latent_dim: int = field(default=100, metadata={"help": "size of the noise vector z"})
+    loss: str = field(default="non-saturating", metadata={"help": "generator loss", "choices": losses.GENERATOR_LOSSES})
+    real_label: float = field(default=1.0, metadata={"help": "target for real images; 0.9 = one-sided label smoothing"})
+    amp: bool = field(default=False, metadata={"help": "bfloat16 mixed precision (CUDA only)"})
+    augment: str = field(
+        default="",
+        metadata={"help": "DiffAugment policy for every image D sees, e.g. translation,cutout (empty: off)"},
+    )
+    # an average of the generator over recent steps smooths out the oscillation of the two-player game
+    ema: float = field(
+        default=0.0,
+        metadata={"help": "decay of a moving average of the generator's weights used for samples (e.g. 0.999; 0: off)"},
+    )
+    n_fixed: int = field(default=64, metadata={"help": "images in the per-epoch progress grid"})
+    out: str = field(default="", metadata={"help": "run directory (default: runs/<model>)"})
+    resume: bool = field(default=False, metadata={"help": "continue the run in --out from its checkpoint"})
+    tensorboard: bool = field(default=False, metadata={"help": "also log to <out>/tensorboard"})
+
+    # what may differ when a run is continued; everything else is the run's identity, read from its checkpoint
+    # (out too: a run directory that was copied or moved records where it lives now)
+    RESUMABLE = ("epochs", "device", "tensorboard", "num_threads", "resume", "out")
+
+    @property
+    def image_size(self) -> int:
+        """The one size the model produces (and the data is loaded at)."""
+        return IMAGE_SIZES[self.model]
+
+    @classmethod
+    def from_dict(cls, values: dict[str, Any]) -> TrainConfig:
+        """Rebuild a config saved by an earlier run (unknown keys from other versions are ignored)."""
+        return cls(**{f.name: values[f.name] for f in fields(cls) if f.name in values})
+
+    def continued(self, saved: dict[str, Any]) -> TrainConfig:
+        """The config of a resumed run: the saved one, with only the :attr:`RESUMABLE` fields taken from this one."""
+        return TrainConfig.from_dict({**saved, **{k: getattr(self, k) for k in self.RESUMABLE}})
+
+    def resolved(self) -> TrainConfig:
+        """Fill model-dependent defaults and check every field; raise GanLabError on bad input."""
+        cfg = TrainConfig(**asdict(self))
+        cfg.batch_size = cfg.batch_size or model_spec(cfg.model).batch_size
+        cfg.out = cfg.out or str(Path("runs") / cfg.model)
+        for name in ("epochs", "max_samples"):  # --num-threads: checked with the other shared options in setup()
+            if getattr(cfg, name) < 0:
+                raise GanLabError(f"--{name.replace('_', '-')} must be 0 or more, got {getattr(cfg, name)}")
+        for name in ("batch_size", "latent_dim", "n_fixed"):
+            if getattr(cfg, name) < 1:
+                raise GanLabError(f"--{name.replace('_', '-')} must be a positive integer, got {getattr(cfg, name)}")
+        if not (cfg.lr > 0 and cfg.lr_d >= 0 and 0 <= cfg.beta1 < 1 and 0 <= cfg.beta2 < 1):
+            raise GanLabError("expected --lr > 0, --lr-d >= 0 and 0 <= --beta1, --beta2 < 1")
+        cfg.augment = ",".join(parse_policy(cfg.augment))
+        if not 0.0 <= cfg.ema < 1.0:
+            raise GanLabError(f"--ema must be in [0, 1), got {cfg.ema}")
+        if not 0.5 < cfg.real_label <= 1.0:
+            raise GanLabError(f"--real-label must be in (0.5, 1], got {cfg.real_label}")
+        if cfg.loss not in losses.GENERATOR_LOSSES:
+            raise GanLabError(f"unknown loss {cfg.loss!r}: expected one of {', '.join(losses.GENERATOR_LOSSES)}")
+        return cfg

@@ -1,0 +1,24 @@
+"""Dropout added to the MLP discriminator."""
+
+from torch import nn
+
+EXERCISE = "MLPDiscriminator"
+HINT = "dropout"
+
+
+class MLPDiscriminator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(784, 512),
+            nn.LeakyReLU(0.2),
+            nn.Dropout(0.3),
+            nn.Linear(512, 256),
+            nn.LeakyReLU(0.2),
+            nn.Dropout(0.3),
+            nn.Linear(256, 1),
+        )
+
+    def forward(self, x):
+        return self.net(x)

@@ -1,0 +1,22 @@
+"""LeakyReLU(0.1) instead of 0.2."""
+
+from torch import nn
+
+EXERCISE = "MLPDiscriminator"
+HINT = "slope 0.1"
+
+
+class MLPDiscriminator(nn.Module):
+    def __init__(self):
+        super().__init__()
+        self.net = nn.Sequential(
+            nn.Flatten(),
+            nn.Linear(784, 512),
+            nn.LeakyReLU(0.1),
+            nn.Linear(512, 256),
+            nn.LeakyReLU(0.1),
+            nn.Linear(256, 1),
+        )
+
+    def forward(self, x):
+        return self.net(x)

@@ -1,0 +1,16 @@
+"""The fakes labelled 0 in the G step."""
+
+import torch.nn.functional as F
+
+EXERCISE = "g_step"
+HINT = "labelled 0"
+
+
+def g_step(discriminator, opt_g, x_fake):
+    opt_g.zero_grad()
+    discriminator.requires_grad_(False)
+    loss_g = F.softplus(discriminator(x_fake)).mean()
+    loss_g.backward()
+    discriminator.requires_grad_(True)
+    opt_g.step()
+    return loss_g.detach()

@@ -1,0 +1,22 @@
+"""The G step before the D step."""
+
+import torch
+import torch.nn.functional as F
+
+EXERCISE = "train_step"
+HINT = "G step ran before the D step"
+
+
+def train_step(generator, discriminator, opt_g, opt_d, x_real, latent_dim):
+    x_fake = generator(torch.randn(x_real.shape[0], latent_dim, device=x_real.device))
+    opt_g.zero_grad()
+    discriminator.requires_grad_(False)
+    loss_g = F.softplus(-discriminator(x_fake)).mean()
+    loss_g.backward()
+    discriminator.requires_grad_(True)
+    opt_g.step()
+    opt_d.zero_grad()
+    loss_d = F.softplus(-discriminator(x_real)).mean() + F.softplus(discriminator(x_fake.detach())).mean()
+    loss_d.backward()
+    opt_d.step()
+    return loss_d.item(), loss_g.item()

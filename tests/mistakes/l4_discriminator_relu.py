@@ -1,0 +1,18 @@
+"""nn.ReLU in the discriminator's blocks."""
+
+from torch import nn
+
+EXERCISE = "Conv64Discriminator"
+HINT = "plain ReLU"
+
+
+class Conv64Discriminator(nn.Module):
+    def __init__(self, channels=1):
+        super().__init__()
+        blocks = []
+        for c_in, c_out in ((channels, 16), (16, 32), (32, 64), (64, 128)):
+            blocks += [nn.Conv2d(c_in, c_out, 3, 2, 1), nn.ReLU(), nn.Dropout2d(0.3)]
+        self.net = nn.Sequential(*blocks, nn.Flatten(), nn.Linear(2048, 1))
+
+    def forward(self, x):
+        return self.net(x)
