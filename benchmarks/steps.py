@@ -5,8 +5,10 @@
     ``DataLoader``, two discriminator passes with two backward calls, and ``.item()`` logging every step.
 (b) ``bare``: the same model, optimizer and steps over a tensor-resident dataset (a random permutation
     per epoch), no DataLoader, no per-step host sync.
-(c) ``gan_lab``: the package's own epoch loop (``gan_lab.train.train_one_epoch`` when present, else
-    its ``d_step``/``g_step`` over ``gan_lab.data.batches``).
+(c) ``gan_lab``: the loop ``gan-lab train`` runs (``gan_lab.train.train_one_epoch`` on a
+    ``TrainState`` built from a ``TrainConfig``) with the defaults, and ``gan_lab_fast`` with the fast
+    path on (``--fused-adam --joint-d-pass``); ``--options`` adds more (e.g. ``channels_last,compile``
+    on a GPU). Steps are counted over whole epochs of a tensor-resident dataset.
 
 Every measurement runs in a fresh process (so its peak RSS is its own), with ``--threads`` torch threads,
 after ``--warmup`` untimed steps; the three ways are interleaved within each repeat so that the machine's
@@ -32,7 +34,8 @@ import tempfile
 import time
 from pathlib import Path
 
-WAYS = ("tutorial", "bare", "gan_lab")
+WAYS = ("tutorial", "bare", "gan_lab", "gan_lab_fast")
+FAST = ("fused_adam", "joint_d_pass")  # the CPU fast path; GPU options are added with --options
 BATCH = {"mlp": 64, "conv64": 128, "dcgan": 128, "dcgan28": 256}
 
 
@@ -61,7 +64,7 @@ def write_idx(root: Path, data_dir: str = "") -> Path:
     return root
 
 
-def _setup(model: str, device: str, seed: int = 0):  # noqa: ANN202
+def _setup(model: str, device: str, seed: int = 0):
     import torch
 
     from gan_lab.models import IMAGE_SIZES, build_models
@@ -74,7 +77,7 @@ def _setup(model: str, device: str, seed: int = 0):  # noqa: ANN202
     return generator, discriminator, opt_g, opt_d, IMAGE_SIZES[model]
 
 
-def _tutorial_step(generator, discriminator, opt_g, opt_d, x_real, sync: bool):  # noqa: ANN001, ANN202
+def _tutorial_step(generator, discriminator, opt_g, opt_d, x_real, sync: bool):
     """One step as tutorials write it: D on real, D on detached fake, two backward calls, then G."""
     import torch
     import torch.nn.functional as F
@@ -98,17 +101,45 @@ def _tutorial_step(generator, discriminator, opt_g, opt_d, x_real, sync: bool): 
     return None
 
 
-def _batches_forever(make_epoch):  # noqa: ANN001, ANN202
+def _batches_forever(make_epoch):
     while True:
         yield from make_epoch()
 
 
-def measure(way: str, model: str, steps: int, warmup: int, device: str, idx_root: str) -> dict:
+def _gan_lab_epoch(model: str, steps: int, device: str, options: tuple[str, ...]):
+    """``run(n)``: ``train_one_epoch`` over n batches, on one TrainState built as ``gan-lab train`` builds it."""
+    import torch
+
+    from gan_lab.checkpoint import TrainState
+    from gan_lab.config import TrainConfig
+    from gan_lab.data import load_dataset
+    from gan_lab.train import train_one_epoch, training_nets
+
+    cfg = TrainConfig(model=model, batch_size=BATCH[model], device=device, **dict.fromkeys(options, True))
+    cfg = cfg.resolved()
+    images = load_dataset("sample", cfg.image_size, device=device).images  # (N, 1, size, size), resident
+    images = images.repeat(-(-steps * cfg.batch_size // len(images)), 1, 1, 1)  # at least ``steps`` batches
+    if cfg.channels_last:
+        images = images.contiguous(memory_format=torch.channels_last)
+    torch.manual_seed(0)
+    state = TrainState.create(cfg, 1, torch.device(device))
+    nets = training_nets(state)
+    # the epoch's one host sync; a fixed head of the images: the permutation is of the n batches' images
+    return lambda n: train_one_epoch(state, images[: n * cfg.batch_size], nets=nets).sum().item()
+
+
+def measure(
+    way: str, model: str, steps: int, warmup: int, device: str, idx_root: str, options: tuple[str, ...] = ()
+) -> dict:
     """Images per second of ``steps`` full training steps (D step + G step) done ``way``."""
     import torch
 
-    generator, discriminator, opt_g, opt_d, size = _setup(model, device)
     batch = BATCH[model]
+    if way.startswith("gan_lab"):
+        options = FAST + options if way == "gan_lab_fast" else ()
+        run = _gan_lab_epoch(model, max(steps, warmup), device, options)
+        return _timed(way, model, batch, steps, device, lambda: run(max(warmup, 1)), lambda: run(steps))
+    generator, discriminator, opt_g, opt_d, size = _setup(model, device)
     if way == "tutorial":
         from torch.utils.data import DataLoader
         from torchvision import datasets, transforms
@@ -129,28 +160,26 @@ def measure(way: str, model: str, steps: int, warmup: int, device: str, idx_root
         images = load_dataset("sample", size, device=device).images  # (N, 1, size, size), resident
         rng = torch.Generator().manual_seed(0)
         stream = _batches_forever(lambda: batches(images, batch, rng))
-        if way == "bare":
 
-            def step() -> None:
-                _tutorial_step(generator, discriminator, opt_g, opt_d, next(stream), sync=False)
+        def step() -> None:
+            _tutorial_step(generator, discriminator, opt_g, opt_d, next(stream), sync=False)
 
-        else:
-            from gan_lab import train as gl_train
+    def run(n: int) -> None:
+        for _ in range(n):
+            step()
 
-            def step() -> None:
-                x_real = next(stream)
-                x_fake = generator(torch.randn(x_real.shape[0], 100, device=device))
-                gl_train.d_step(discriminator, opt_d, x_real, x_fake)
-                gl_train.g_step(discriminator, opt_g, x_fake)
+    return _timed(way, model, batch, steps, device, lambda: run(warmup), lambda: run(steps))
 
-    for _ in range(warmup):
-        step()
+
+def _timed(way: str, model: str, batch: int, steps: int, device: str, warm, timed) -> dict:
+    import torch
+
+    warm()
     if device.startswith("cuda"):
         torch.cuda.synchronize()
         torch.cuda.reset_peak_memory_stats()
     t0 = time.perf_counter()
-    for _ in range(steps):
-        step()
+    timed()
     if device.startswith("cuda"):
         torch.cuda.synchronize()
     seconds = time.perf_counter() - t0
@@ -189,6 +218,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", default="", help="a folder with MNIST/raw IDX files (else the sample)")
     parser.add_argument("--json", default="", help="also write every measurement to this JSON file")
     parser.add_argument("--smoke", action="store_true", help="two steps of the mlp each way: checks, no timing")
+    parser.add_argument("--options", default="", help="extra gan_lab_fast options, e.g. channels_last,compile")
     parser.add_argument("--one", default="", help=argparse.SUPPRESS)  # internal: one measurement, as JSON
     parser.add_argument("--idx-root", default="", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -197,7 +227,8 @@ def main(argv: list[str] | None = None) -> int:
 
         torch.set_num_threads(args.threads)
         way, model = args.one.split(":")
-        print(json.dumps(measure(way, model, args.steps, args.warmup, args.device, args.idx_root)))
+        options = tuple(o for o in args.options.split(",") if o)
+        print(json.dumps(measure(way, model, args.steps, args.warmup, args.device, args.idx_root, options)))
         return 0
     models = ["mlp"] if args.smoke else args.models.split(",")
     default_steps = {"mlp": 200, "conv64": 20, "dcgan": 4, "dcgan28": 20}
@@ -212,9 +243,10 @@ def main(argv: list[str] | None = None) -> int:
                 for way in WAYS:
                     cmd = [sys.executable, __file__, "--one", f"{way}:{model}", "--steps", str(steps)]
                     cmd += ["--warmup", str(warmup), "--threads", str(args.threads), "--device", args.device]
-                    cmd += ["--idx-root", str(idx_root)]
+                    cmd += ["--idx-root", str(idx_root), "--options", args.options]
                     out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True).stdout
                     results.append(json.loads(out.strip().splitlines()[-1]))
+    summary: list[dict] = []
     print(f"{'model':8} {'way':9} {'images/s':>32}  {'peak MiB':>8}")
     for model in models:
         rows = {w: [r for r in results if r["model"] == model and r["way"] == w] for w in WAYS}
@@ -222,15 +254,16 @@ def main(argv: list[str] | None = None) -> int:
             peak = max(r["peak_mib"] for r in rs)
             print(f"{model:8} {way:9} {_spread([r['images_per_s'] for r in rs]):>32}  {peak:8.0f}")
         ips = {w: [r["images_per_s"] for r in rs] for w, rs in rows.items()}
-        c_a = [c / a for c, a in zip(ips["gan_lab"], ips["tutorial"])]
-        c_b = [c / b for c, b in zip(ips["gan_lab"], ips["bare"])]
-        print(f"{model:8} c/a {_spread(c_a)}   c/b {_spread(c_b)}")
-        if not args.smoke:
-            gflop = flops_per_image(model) / 1e9
-            rate = statistics.median(ips["gan_lab"]) * gflop
-            print(f"{model:8} {gflop:.3f} GFLOP per image per step; gan_lab achieves {rate:.1f} GFLOP/s")
+        gflop = 0.0 if args.smoke else flops_per_image(model) / 1e9
+        for c in ("gan_lab", "gan_lab_fast"):
+            c_a = [x / a for x, a in zip(ips[c], ips["tutorial"])]
+            c_b = [x / b for x, b in zip(ips[c], ips["bare"])]
+            print(f"{model:8} {c:12} c/a {_spread(c_a)}   c/b {_spread(c_b)}")
+            summary.append({"model": model, "way": c, "c_over_a": c_a, "c_over_b": c_b, "gflop_per_image": gflop})
+            if gflop:
+                print(f"{model:8} {c:12} {gflop:.3f} GFLOP/image/step: {statistics.median(ips[c]) * gflop:.1f} GFLOP/s")
     if args.json:
-        Path(args.json).write_text(json.dumps(results, indent=2) + "\n")
+        Path(args.json).write_text(json.dumps({"runs": results, "ratios": summary}, indent=2) + "\n")
     return 0
 
 
