@@ -36,7 +36,7 @@ def test_each_way_takes_real_training_steps(tmp_path: Path) -> None:
         assert result["way"] == way and result["images_per_s"] > 0 and result["peak_mib"] > 0
 
 
-def test_harness_prints_ratios(capsys) -> None:  # noqa: ANN001
+def test_harness_prints_ratios(capsys) -> None:
     assert steps.main(["--smoke"]) == 0
     out = capsys.readouterr().out
     assert "c/a" in out and "c/b" in out
