@@ -8,7 +8,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test test-slow book lessons grade bench lint format clean
+.PHONY: help venv test test-slow book lessons grade bench gpu-check lint format clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -48,6 +48,9 @@ grade: $(STAMP) ## autograde submitted/*, write feedback HTML and grades.csv
 bench: $(STAMP) ## speed/memory benchmarks (ratios against baselines measured in the same run; BENCHMARKS.md)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/steps.py --models mlp,conv64,dcgan --repeats 3
+
+gpu-check: $(STAMP) ## every GPU check in at most 8 minutes, results under OUT (default gpu_check/): BENCHMARKS.md
+	PATH=$(abspath $(BIN)):$$PATH benchmarks/gpu_check.sh $(or $(OUT),gpu_check)
 
 lint: $(STAMP) ## ruff lint and format check, and the layer contract (import-linter)
 	$(BIN)/ruff check gan_lab tests scripts benchmarks
