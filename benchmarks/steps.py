@@ -128,17 +128,13 @@ def _gan_lab_epoch(model: str, steps: int, device: str, options: tuple[str, ...]
     return lambda n: train_one_epoch(state, images[: n * cfg.batch_size], nets=nets).sum().item()
 
 
-def measure(
-    way: str, model: str, steps: int, warmup: int, device: str, idx_root: str, options: tuple[str, ...] = ()
-) -> dict:
-    """Images per second of ``steps`` full training steps (D step + G step) done ``way``."""
+def runner(way: str, model: str, steps: int, device: str, idx_root: str, options: tuple[str, ...] = ()):
+    """``run(n)``: n full training steps (D step + G step) done ``way`` (n <= ``steps`` for gan_lab)."""
     import torch
 
     batch = BATCH[model]
     if way.startswith("gan_lab"):
-        options = FAST + options if way == "gan_lab_fast" else ()
-        run = _gan_lab_epoch(model, max(steps, warmup), device, options)
-        return _timed(way, model, batch, steps, device, lambda: run(max(warmup, 1)), lambda: run(steps))
+        return _gan_lab_epoch(model, steps, device, FAST + options if way == "gan_lab_fast" else ())
     generator, discriminator, opt_g, opt_d, size = _setup(model, device)
     if way == "tutorial":
         from torch.utils.data import DataLoader
@@ -168,7 +164,33 @@ def measure(
         for _ in range(n):
             step()
 
-    return _timed(way, model, batch, steps, device, lambda: run(warmup), lambda: run(steps))
+    return run
+
+
+def measure(
+    way: str, model: str, steps: int, warmup: int, device: str, idx_root: str, options: tuple[str, ...] = ()
+) -> dict:
+    """Images per second of ``steps`` full training steps (D step + G step) done ``way``, in this process."""
+    run = runner(way, model, max(steps, warmup), device, idx_root, options)
+    return _timed(way, model, BATCH[model], steps, device, lambda: run(max(warmup, 1)), lambda: run(steps))
+
+
+def fine(model: str, rounds: int, chunk: int, device: str, idx_root: str, options: tuple[str, ...] = ()) -> dict:
+    """All ways in one process, ``chunk`` steps each in turn for ``rounds`` rounds: the finest interleaving.
+
+    On a machine whose load drifts within seconds, per-process measurements differ by several times from
+    one to the next; chunks of a second or so see the same load, and the summed times compare like for like.
+    """
+    runs = {w: runner(w, model, chunk, device, idx_root, options) for w in WAYS}
+    seconds = dict.fromkeys(WAYS, 0.0)
+    for run in runs.values():
+        run(chunk)  # warm-up
+    for _ in range(rounds):
+        for way, run in runs.items():
+            t0 = time.perf_counter()
+            run(chunk)
+            seconds[way] += time.perf_counter() - t0
+    return {w: rounds * chunk * BATCH[model] / s for w, s in seconds.items()}
 
 
 def _timed(way: str, model: str, batch: int, steps: int, device: str, warm, timed) -> dict:
@@ -218,6 +240,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--data-dir", default="", help="a folder with MNIST/raw IDX files (else the sample)")
     parser.add_argument("--json", default="", help="also write every measurement to this JSON file")
     parser.add_argument("--smoke", action="store_true", help="two steps of the mlp each way: checks, no timing")
+    parser.add_argument("--fine", type=int, default=0, help="N rounds of every way in one process, chunked")
     parser.add_argument("--options", default="", help="extra gan_lab_fast options, e.g. channels_last,compile")
     parser.add_argument("--one", default="", help=argparse.SUPPRESS)  # internal: one measurement, as JSON
     parser.add_argument("--idx-root", default="", help=argparse.SUPPRESS)
@@ -229,6 +252,23 @@ def main(argv: list[str] | None = None) -> int:
         way, model = args.one.split(":")
         options = tuple(o for o in args.options.split(",") if o)
         print(json.dumps(measure(way, model, args.steps, args.warmup, args.device, args.idx_root, options)))
+        return 0
+    if args.fine:
+        with tempfile.TemporaryDirectory(prefix="gan-lab-bench-") as tmp:
+            idx_root = str(write_idx(Path(tmp), args.data_dir))
+            for model in args.models.split(","):
+                import torch
+
+                torch.set_num_threads(args.threads)
+                ips = fine(model, args.fine, args.steps or 20, args.device, idx_root)
+                print(model, "  ".join(f"{w} {v:.0f}" for w, v in ips.items()), "images/s")
+                print(
+                    model,
+                    "c/a",
+                    {c: round(ips[c] / ips["tutorial"], 2) for c in WAYS[2:]},
+                    "c/b",
+                    {c: round(ips[c] / ips["bare"], 2) for c in WAYS[2:]},
+                )
         return 0
     models = ["mlp"] if args.smoke else args.models.split(",")
     default_steps = {"mlp": 200, "conv64": 20, "dcgan": 4, "dcgan28": 20}

@@ -41,3 +41,9 @@ def test_harness_prints_ratios(capsys) -> None:
     out = capsys.readouterr().out
     assert "c/a" in out and "c/b" in out
     assert all(way in out for way in steps.WAYS)
+
+
+def test_fine_interleaving_times_every_way(tmp_path: Path) -> None:
+    root = steps.write_idx(tmp_path)
+    ips = steps.fine("mlp", rounds=1, chunk=2, device="cpu", idx_root=str(root))
+    assert set(ips) == set(steps.WAYS) and all(v > 0 for v in ips.values())
