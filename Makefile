@@ -48,6 +48,7 @@ grade: $(STAMP) ## autograde submitted/*, write feedback HTML and grades.csv
 bench: $(STAMP) ## speed/memory benchmarks (ratios against baselines measured in the same run; BENCHMARKS.md)
 	$(BIN)/python benchmarks/run.py
 	$(BIN)/python benchmarks/steps.py --models mlp,conv64,dcgan --repeats 3
+	$(BIN)/python benchmarks/steps.py --models mlp,conv64 --fine 10
 
 gpu-check: $(STAMP) ## every GPU check in at most 8 minutes, results under OUT (default gpu_check/): BENCHMARKS.md
 	PATH=$(abspath $(BIN)):$$PATH benchmarks/gpu_check.sh $(or $(OUT),gpu_check)

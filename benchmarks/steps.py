@@ -17,7 +17,8 @@ sample (or copied from a full MNIST folder given with ``--data-dir``), so (a)'s 
 real one.
 
 Usage: ``python benchmarks/steps.py --models mlp,conv64 --repeats 3`` (``make bench`` runs it);
-``--smoke`` runs each way for two steps of the MLP (a test uses it; it times nothing meaningful).
+``--fine 10`` runs every way in one process, 20-step chunks in turn for 10 rounds (ratios on a machine
+whose load drifts); ``--smoke`` runs each way for two steps of the MLP (a test uses it; it times nothing meaningful).
 """
 
 from __future__ import annotations
