@@ -8,7 +8,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test test-slow book lessons grade bench lint format clean
+.PHONY: help venv test test-slow book lessons grade bench gpu-check lint format clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -47,8 +47,13 @@ lessons: $(STAMP) ## regenerate lessons/ from solutions/ (refuses to replace a n
 grade: $(STAMP) ## grade submitted/*/* in a sandbox each (needs bubblewrap): grades.csv, report, feedback/
 	$(BIN)/python -m gan_lab.grading grade
 
-bench: $(STAMP) ## speed/memory benchmarks (ratios against a baseline measured in the same run)
+bench: $(STAMP) ## speed/memory benchmarks (ratios against baselines measured in the same run; BENCHMARKS.md)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/steps.py --models mlp,conv64,dcgan --repeats 3
+	$(BIN)/python benchmarks/steps.py --models mlp,conv64 --fine 10
+
+gpu-check: $(STAMP) ## every GPU check in at most 8 minutes, results under OUT (default gpu_check/): BENCHMARKS.md
+	PATH=$(abspath $(BIN)):$$PATH benchmarks/gpu_check.sh $(or $(OUT),gpu_check)
 
 lint: $(STAMP) ## ruff lint and format check, and the layer contract (import-linter)
 	$(BIN)/ruff check gan_lab tests scripts benchmarks
