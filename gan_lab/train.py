@@ -7,6 +7,7 @@ References:
 - Heusel et al. 2017 (two time-scale update rule, ``--lr-d``).
 - Zhao et al. 2020 (differentiable augmentation, ``--augment``; see ``gan_lab.augment``).
 - Yazici et al. 2019 (moving average of the generator, ``--ema``; see ``gan_lab.ema``).
+- Mirza & Osindero 2014 (a class-conditional model sees each real image's label, and G draws that class).
 
 The shape of a run: set up (or resume) a :class:`~gan_lab.checkpoint.TrainState`; then per epoch
 :func:`train_one_epoch` (z -> G -> D step -> G step -> EMA, per batch) and :func:`end_of_epoch`
@@ -30,9 +31,10 @@ from gan_lab import losses
 from gan_lab.augment import diff_augment, parse_policy
 from gan_lab.checkpoint import TrainState, load_checkpoint
 from gan_lab.config import TrainConfig
-from gan_lab.data import batches, load_dataset, steps_per_epoch
+from gan_lab.data import batches, labelled_batches, load_dataset, steps_per_epoch
 from gan_lab.ema import ema_update, recalibrate_batchnorm
 from gan_lab.latent import sample_noise
+from gan_lab.models import model_spec
 from gan_lab.runtime import GanLabError, atomic_write_text, check_writable
 from gan_lab.steplog import STAT_KEYS, StepLog
 
@@ -51,13 +53,17 @@ def d_step(
     x_fake: torch.Tensor,
     real_label: float = 1.0,
     amp: bool = False,
+    labels: torch.Tensor | None = None,
 ) -> dict[str, torch.Tensor]:
-    """One discriminator update on a real and a fake batch; returns detached statistics (no host sync)."""
+    """One discriminator update on a real and a fake batch; returns detached statistics (no host sync).
+
+    ``labels`` (N,): the class of both batches, for a conditional discriminator D(x, labels)."""
     opt_d.zero_grad(set_to_none=True)
+    cond = () if labels is None else (labels,)
     with _autocast(x_real.device, amp):
-        logits_real = discriminator(x_real)  # (N, 1)
+        logits_real = discriminator(x_real, *cond)  # (N, 1)
         # detach: this step trains D only; without it, backward would also fill the generator's gradients
-        logits_fake = discriminator(x_fake.detach())  # (N, 1)
+        logits_fake = discriminator(x_fake.detach(), *cond)  # (N, 1)
         loss_d = losses.discriminator_loss(logits_real.float(), logits_fake.float(), real_label)
     loss_d.backward()
     opt_d.step()
@@ -74,15 +80,17 @@ def g_step(
     x_fake: torch.Tensor,
     loss: str = "non-saturating",
     amp: bool = False,
+    labels: torch.Tensor | None = None,
 ) -> dict[str, torch.Tensor]:
     """One generator update through the discriminator; D's parameters, gradients and optimizer stay as they are."""
     opt_g.zero_grad(set_to_none=True)
+    cond = () if labels is None else (labels,)
     flags = [p.requires_grad for p in discriminator.parameters()]
     # freezing D means backward computes only the generator's gradients: D's .grad is left untouched
     discriminator.requires_grad_(False)
     try:
         with _autocast(x_fake.device, amp):
-            logits_fake = discriminator(x_fake)  # (N, 1), with the graph back into the generator
+            logits_fake = discriminator(x_fake, *cond)  # (N, 1), with the graph back into the generator
             loss_g = losses.generator_loss(logits_fake.float(), loss)
         loss_g.backward()
     finally:
@@ -103,26 +111,37 @@ class TrainResult:
 
 
 def train_one_epoch(
-    state: TrainState, images: torch.Tensor, on_step: Callable[[], object] = lambda: None
+    state: TrainState,
+    images: torch.Tensor,
+    on_step: Callable[[], object] = lambda: None,
+    labels: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """One pass over ``images`` (N, C, H, W); returns the per-step statistics (steps, 4), still on the device."""
+    """One pass over ``images`` (N, C, H, W); returns the per-step statistics (steps, 4), still on the device.
+
+    ``labels`` (N,), for a conditional model only: each fake is drawn for the class of the real image
+    beside it, so G and D see the classes as often as the data has them."""
     cfg, device = state.config, images.device
     policy = parse_policy(cfg.augment)  # () when off: diff_augment then returns its input unchanged
     stats = torch.zeros(steps_per_epoch(len(images), cfg.batch_size), len(STAT_KEYS), device=device)
     state.generator.train()
     state.discriminator.train()
-    for i, x_real in enumerate(batches(images, cfg.batch_size, state.batch_rng)):
+    if labels is None:
+        pairs = ((x, None) for x in batches(images, cfg.batch_size, state.batch_rng))
+    else:
+        pairs = labelled_batches(images, labels, cfg.batch_size, state.batch_rng)
+    for i, (x_real, y) in enumerate(pairs):
+        cond = () if y is None else (y,)  # y (N,): the class of each real image and of its fake
         z = torch.randn(x_real.shape[0], cfg.latent_dim, device=device)  # (N, latent_dim), z ~ N(0, I)
         with _autocast(device, cfg.amp):
-            x_fake = state.generator(z)  # (N, C, H, W)
+            x_fake = state.generator(z, *cond)  # (N, C, H, W)
 
         # ---- D step: raise D(x) on real images, lower D(G(z)) on fakes; G is not updated ----
         # DiffAugment: D only ever sees augmented images, real and fake alike, each call freshly drawn
         x_real_d, x_fake_d = diff_augment(x_real, policy), diff_augment(x_fake, policy)
-        out_d = d_step(state.discriminator, state.opt_d, x_real_d, x_fake_d, cfg.real_label, cfg.amp)
+        out_d = d_step(state.discriminator, state.opt_d, x_real_d, x_fake_d, cfg.real_label, cfg.amp, y)
 
         # ---- G step: raise D(G(z)) through the just-updated D; D is not updated ----
-        out_g = g_step(state.discriminator, state.opt_g, diff_augment(x_fake, policy), cfg.loss, cfg.amp)
+        out_g = g_step(state.discriminator, state.opt_g, diff_augment(x_fake, policy), cfg.loss, cfg.amp, y)
 
         if state.generator_ema is not None:
             ema_update(state.generator_ema, state.generator, cfg.ema)
@@ -199,10 +218,11 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
     writer = _tensorboard(out) if cfg.tensorboard else None
     bar = tqdm(total=cfg.epochs * steps, initial=state.epoch * steps, disable=not progress or None, unit="step")
     seconds: list[float] = []
+    labels = data.labels if model_spec(cfg.model).conditional else None  # only a conditional model sees them
     while state.epoch < cfg.epochs:
         t0 = time.perf_counter()
         last_good = f"the last good checkpoint is {out / 'checkpoint.pt'} (epoch {state.epoch})"
-        stats = train_one_epoch(state, data.images, lambda: bar.update(1)).cpu()  # the one host sync of the epoch
+        stats = train_one_epoch(state, data.images, lambda: bar.update(1), labels).cpu()  # the epoch's one host sync
         check_finite(stats, state.epoch + 1, last_good if state.epoch else "no checkpoint was written yet")
         rows = end_of_epoch(state, stats, fixed_z, log, out)
         seconds.append(time.perf_counter() - t0)
