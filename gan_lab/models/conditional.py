@@ -14,6 +14,7 @@ The generator concatenates a one-hot y to z (Mirza & Osindero). The discriminato
   by all classes.
 - :class:`ConcatDiscriminator` (model ``cgan-concat``): y as 10 one-hot channel maps beside the image
   (Mirza & Osindero's concatenation, at the input of a convolutional network).
+The two are measured side by side on full MNIST in ``book/results/conditional_mnist*.json``.
 
 Both discriminators take (x, labels) and return one logit per image; the generator takes (z, labels).
 ``labels=None`` in the generator means the classes in turn (0, 1, ..., 9, 0, ...): code written for
