@@ -8,7 +8,7 @@ export PATH := $(abspath $(BIN)):$(PATH)
 export MPLBACKEND := Agg
 
 .DEFAULT_GOAL := help
-.PHONY: help venv test test-slow book lessons grade bench lint format clean
+.PHONY: help venv test test-slow book lessons grade bench gpu-check lint format clean
 
 help: ## list the targets
 	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
@@ -23,10 +23,12 @@ $(STAMP): requirements.txt pyproject.toml
 venv: $(STAMP) ## create .venv and install requirements.txt and gan_lab into it
 
 test: $(STAMP) ## run the default test suite (CPU, under 20 minutes on 2 cores)
+	command -v bwrap >/dev/null || (apt-get update -qq && apt-get install -y -qq bubblewrap)  # the grading sandbox
 	$(BIN)/python -m pytest -q
 
 test-slow: $(STAMP) ## run the slow tests (book build in headless Chromium, nbgrader round trip)
 	command -v chromium >/dev/null || (apt-get update -qq && apt-get install -y -qq chromium)
+	command -v bwrap >/dev/null || (apt-get update -qq && apt-get install -y -qq bubblewrap)
 	$(BIN)/python -m pytest -q -m slow
 
 book: $(STAMP) ## build the web book into _build/html (chapters executed, cached in _build/.jupyter_cache)
@@ -39,14 +41,19 @@ book: $(STAMP) ## build the web book into _build/html (chapters executed, cached
 	$(BIN)/jupyter-book build . -W -n --keep-going
 	@echo "open _build/html/index.html (works offline)"
 
-lessons: $(STAMP) ## regenerate lessons/ (student notebooks) from solutions/ with nbgrader
+lessons: $(STAMP) ## regenerate lessons/ from solutions/ (refuses to replace a notebook someone edited)
 	$(BIN)/python -m gan_lab.grading generate
 
-grade: $(STAMP) ## autograde submitted/*, write feedback HTML and grades.csv
+grade: $(STAMP) ## grade submitted/*/* in a sandbox each (needs bubblewrap): grades.csv, report, feedback/
 	$(BIN)/python -m gan_lab.grading grade
 
-bench: $(STAMP) ## speed/memory benchmarks (ratios against a baseline measured in the same run)
+bench: $(STAMP) ## speed/memory benchmarks (ratios against baselines measured in the same run; BENCHMARKS.md)
 	$(BIN)/python benchmarks/run.py
+	$(BIN)/python benchmarks/steps.py --models mlp,conv64,dcgan --repeats 3
+	$(BIN)/python benchmarks/steps.py --models mlp,conv64 --fine 10
+
+gpu-check: $(STAMP) ## every GPU check in at most 8 minutes, results under OUT (default gpu_check/): BENCHMARKS.md
+	PATH=$(abspath $(BIN)):$$PATH benchmarks/gpu_check.sh $(or $(OUT),gpu_check)
 
 lint: $(STAMP) ## ruff lint and format check, and the layer contract (import-linter)
 	$(BIN)/ruff check gan_lab tests scripts benchmarks

@@ -46,8 +46,12 @@ class TrainState:
         """Fresh networks and optimizers for ``cfg``, drawn from the global RNG (seed it first)."""
         generator, discriminator = build_models(cfg.model, cfg.latent_dim, channels)
         generator, discriminator = generator.to(device), discriminator.to(device)
-        opt_g = torch.optim.Adam(generator.parameters(), lr=cfg.lr, betas=(cfg.beta1, cfg.beta2))
-        opt_d = torch.optim.Adam(discriminator.parameters(), lr=cfg.lr_d or cfg.lr, betas=(cfg.beta1, cfg.beta2))
+        if cfg.channels_last:  # a memory layout only: parameters and checkpoints are the same
+            generator = generator.to(memory_format=torch.channels_last)
+            discriminator = discriminator.to(memory_format=torch.channels_last)
+        adam = {"betas": (cfg.beta1, cfg.beta2), "fused": True if cfg.fused_adam else None}
+        opt_g = torch.optim.Adam(generator.parameters(), lr=cfg.lr, **adam)
+        opt_d = torch.optim.Adam(discriminator.parameters(), lr=cfg.lr_d or cfg.lr, **adam)
         batch_rng = torch.Generator().manual_seed(cfg.seed)
         generator_ema = copy.deepcopy(generator).eval().requires_grad_(False) if cfg.ema else None
         return cls(cfg, channels, generator, discriminator, opt_g, opt_d, batch_rng, generator_ema)
@@ -88,6 +92,15 @@ class TrainState:
         if next(self.generator.parameters()).device.type == "cuda" and state["rng"].get("cuda"):
             torch.cuda.set_rng_state_all(state["rng"]["cuda"])
         self.epoch = int(state["epoch"])
+
+    def nbytes(self) -> int:
+        """About the size of a checkpoint: the networks, and Adam's two moments per parameter."""
+        nets = [m for m in (self.generator, self.discriminator, self.generator_ema) if m is not None]
+        tensors = [t for m in nets for t in m.state_dict().values()]
+        params = [p for m in (self.generator, self.discriminator) for p in m.parameters()]
+        return sum(t.numel() * t.element_size() for t in tensors) + 2 * sum(
+            p.numel() * p.element_size() for p in params
+        )
 
     def save(self, path: str | Path) -> Path:
         return save_checkpoint(self.state_dict(), path)

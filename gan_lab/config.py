@@ -7,6 +7,7 @@ data is read) live in one base class, checked and applied in one place: :meth:`R
 
 from __future__ import annotations
 
+import os
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import Any
@@ -20,20 +21,35 @@ from gan_lab.models import IMAGE_SIZES, MODELS, REGISTRY, model_spec
 from gan_lab.runtime import GanLabError, pick_device, seed_everything
 
 
+def default_threads() -> int:
+    """CPUs this process may use that are not busy, split between the processes of one torchrun node.
+
+    Never more threads than idle cores: two threads competing with another process for one core were
+    measured many times slower than one thread (each waits for the other at every parallel region).
+    """
+    cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    busy = round(os.getloadavg()[0]) if hasattr(os, "getloadavg") else 0
+    per_node = int(os.environ.get("LOCAL_WORLD_SIZE", "1"))
+    return max(1, min(cpus // per_node, cpus - busy))
+
+
 @dataclass
 class RunOptions:
     """The options of every command: where to run, with how many threads, from which seed."""
 
     device: str = field(default="auto", metadata={"help": "auto (cuda, then mps, then cpu), cpu, cuda, cuda:N, mps"})
     seed: int = field(default=0, metadata={"help": "seed of every random draw"})
-    num_threads: int = field(default=0, metadata={"help": "CPU threads for torch (0: torch's default)"})
+    num_threads: int = field(
+        default=0,
+        metadata={"help": "CPU threads for torch (0: the idle CPUs, shared by the processes of a torchrun node)"},
+    )
 
     def setup(self) -> torch.device:
         """Check the shared options, then apply them: torch's thread count, the device, every seed."""
         if self.num_threads < 0:
             raise GanLabError(f"--num-threads must be 0 or more, got {self.num_threads}")
-        if self.num_threads:
-            torch.set_num_threads(self.num_threads)
+        if self.num_threads or "OMP_NUM_THREADS" not in os.environ:  # an explicit OMP_NUM_THREADS is kept
+            torch.set_num_threads(self.num_threads or default_threads())
         device = pick_device(self.device)
         seed_everything(self.seed)
         return device
@@ -63,11 +79,25 @@ class TrainConfig(DataOptions):
             "help": "0: the model's default (" + ", ".join(f"{n} {s.batch_size}" for n, s in REGISTRY.items()) + ")"
         },
     )
-    lr: float = field(default=2e-4, metadata={"help": "Adam learning rate for both networks (Radford et al.)"})
+    lr: float = field(
+        default=0.0,
+        metadata={
+            "help": "Adam learning rate for both networks (0: the model's default, "
+            + ", ".join(f"{n} {s.lr:g}" for n, s in REGISTRY.items())
+            + ")"
+        },
+    )
     # two time-scale update rule (Heusel et al. 2017): a faster discriminator keeps its gradients informative
     lr_d: float = field(default=0.0, metadata={"help": "discriminator learning rate (0: the same as --lr)"})
     # beta1 = 0.5 instead of 0.9: less momentum, so an optimizer reacts faster to the other player's moves
-    beta1: float = field(default=0.5, metadata={"help": "Adam beta1"})
+    beta1: float = field(
+        default=-1.0,
+        metadata={
+            "help": "Adam beta1 (-1: the model's default, "
+            + ", ".join(f"{n} {s.beta1:g}" for n, s in REGISTRY.items())
+            + ")"
+        },
+    )
     beta2: float = field(default=0.999, metadata={"help": "Adam beta2"})
     latent_dim: int = field(default=100, metadata={"help": "size of the noise vector z"})
     loss: str = field(default="non-saturating", metadata={"help": "generator loss", "choices": losses.GENERATOR_LOSSES})
@@ -86,6 +116,21 @@ class TrainConfig(DataOptions):
     out: str = field(default="", metadata={"help": "run directory (default: runs/<model>)"})
     resume: bool = field(default=False, metadata={"help": "continue the run in --out from its checkpoint"})
     tensorboard: bool = field(default=False, metadata={"help": "also log to <out>/tensorboard"})
+    # the fast path: the same maths in fewer, larger kernels; the rounding differs, so a run with any of
+    # these does not reproduce the reference runs (book/results) bit for bit (each is exact on resume)
+    fused_adam: bool = field(
+        default=False, metadata={"help": "Adam's fused kernel: one update for all of a network's parameters"}
+    )
+    joint_d_pass: bool = field(
+        default=False,
+        metadata={"help": "one D pass over real and fake together, where D has no BatchNorm and no dropout (mlp)"},
+    )
+    channels_last: bool = field(
+        default=False, metadata={"help": "channels-last memory layout for the networks and data (GPU tensor cores)"}
+    )
+    compile: bool = field(
+        default=False, metadata={"help": "torch.compile both networks (the first steps are slower: compiling)"}
+    )
 
     # what may differ when a run is continued; everything else is the run's identity, read from its checkpoint
     # (out too: a run directory that was copied or moved records where it lives now)
@@ -108,7 +153,10 @@ class TrainConfig(DataOptions):
     def resolved(self) -> TrainConfig:
         """Fill model-dependent defaults and check every field; raise GanLabError on bad input."""
         cfg = TrainConfig(**asdict(self))
-        cfg.batch_size = cfg.batch_size or model_spec(cfg.model).batch_size
+        spec = model_spec(cfg.model)
+        cfg.batch_size = cfg.batch_size or spec.batch_size
+        cfg.lr = cfg.lr or spec.lr
+        cfg.beta1 = spec.beta1 if cfg.beta1 == -1.0 else cfg.beta1
         cfg.out = cfg.out or str(Path("runs") / cfg.model)
         for name in ("epochs", "max_samples"):  # --num-threads: checked with the other shared options in setup()
             if getattr(cfg, name) < 0:

@@ -4,6 +4,12 @@ References:
 - Goodfellow et al. 2014, "Generative Adversarial Nets", section 3 (value function, the saturating and
   non-saturating generator objectives).
 - Salimans et al. 2016, "Improved Techniques for Training GANs", section 3.4 (one-sided label smoothing).
+- Mao et al. 2017, "Least Squares Generative Adversarial Networks", eq. (2) with a = 0, b = c = 1.
+- Arjovsky et al. 2017, "Wasserstein GAN", Algorithm 1 (critic and generator objectives).
+- Lim & Ye 2017, "Geometric GAN"; Miyato et al. 2018, "Spectral Normalization for GANs", eq. (16) (hinge).
+
+The Lipschitz constraints that the Wasserstein losses need (clipping, gradient penalty, spectral norm)
+live in ``gan_lab.regularizers``; ``gan_lab.objectives`` puts a loss and its constraint together.
 
 With $\ell$ a logit and $\sigma$ the sigmoid, $D(x) = \sigma(\ell)$ and
 $\log \sigma(\ell) = -\operatorname{softplus}(-\ell)$, $\log(1 - \sigma(\ell)) = -\operatorname{softplus}(\ell)$.
@@ -66,3 +72,83 @@ def generator_loss(logits_fake: torch.Tensor, kind: str = "non-saturating") -> t
     if kind == "saturating":
         return generator_loss_saturating(logits_fake)
     raise ValueError(f"unknown generator loss {kind!r}: expected one of {', '.join(GENERATOR_LOSSES)}")
+
+
+# --- beyond the cross-entropy: least squares, Wasserstein and hinge -------------------------------------------
+# These take the discriminator's raw output ``logits_*`` too (a score, no sigmoid); for the Wasserstein and hinge
+# losses that output is a critic's score, for LSGAN a regression target.
+
+LOSSES = ("non-saturating", "saturating", "lsgan", "wgan", "wgan-gp", "hinge")
+WASSERSTEIN_LOSSES = ("wgan", "wgan-gp")  # the critic estimates a Wasserstein-1 distance: needs a Lipschitz constraint
+
+
+def lsgan_discriminator_loss(logits_real: torch.Tensor, logits_fake: torch.Tensor) -> torch.Tensor:
+    r"""Least squares discriminator loss (Mao et al. 2017), real target $b = 1$, fake target $a = 0$.
+
+    $$\mathcal{L}_D^{ls} = \frac{1}{2N}\sum_i \big(\ell^{real}_i - 1\big)^2 + \frac{1}{2N}\sum_i \big(\ell^{fake}_i\big)^2$$
+
+    A fake far on the real side of the decision boundary is still penalised, so it keeps a gradient
+    where the sigmoid cross-entropy has saturated.
+    """
+    return 0.5 * ((logits_real - 1.0) ** 2).mean() + 0.5 * (logits_fake**2).mean()
+
+
+def lsgan_generator_loss(logits_fake: torch.Tensor) -> torch.Tensor:
+    r"""Least squares generator loss (Mao et al. 2017), target $c = 1$: $\mathcal{L}_G^{ls} = \frac{1}{2N}\sum_i (\ell^{fake}_i - 1)^2$."""
+    return 0.5 * ((logits_fake - 1.0) ** 2).mean()
+
+
+def wasserstein_critic_loss(logits_real: torch.Tensor, logits_fake: torch.Tensor) -> torch.Tensor:
+    r"""The critic's loss (Arjovsky et al. 2017): minus the Kantorovich-Rubinstein estimate of $W_1$.
+
+    $$\mathcal{L}_D^{W} = \frac{1}{N}\sum_i f(\tilde x_i) - \frac{1}{N}\sum_i f(x_i)$$
+
+    with $f$ the critic (its score is ``logits_*``). It only estimates $-W_1$ when $f$ is 1-Lipschitz,
+    which weight clipping, the gradient penalty or spectral normalisation (``gan_lab.regularizers``) enforce.
+    """
+    return logits_fake.mean() - logits_real.mean()
+
+
+def wasserstein_generator_loss(logits_fake: torch.Tensor) -> torch.Tensor:
+    r"""The generator's Wasserstein loss $\mathcal{L}_G^{W} = -\frac{1}{N}\sum_i f(\tilde x_i)$ (also the hinge GAN's)."""
+    return -logits_fake.mean()
+
+
+def hinge_discriminator_loss(logits_real: torch.Tensor, logits_fake: torch.Tensor) -> torch.Tensor:
+    r"""Hinge discriminator loss (Lim & Ye 2017; Miyato et al. 2018, eq. 16).
+
+    $$\mathcal{L}_D^{hinge} = \frac{1}{N}\sum_i \max(0, 1 - \ell^{real}_i) + \frac{1}{N}\sum_i \max(0, 1 + \ell^{fake}_i)$$
+
+    Scores beyond the margin ($\ell^{real} > 1$, $\ell^{fake} < -1$) cost nothing, so the discriminator
+    stops pushing points that are already classified with a margin.
+    """
+    return F.relu(1.0 - logits_real).mean() + F.relu(1.0 + logits_fake).mean()
+
+
+def hinge_generator_loss(logits_fake: torch.Tensor) -> torch.Tensor:
+    r"""Hinge GAN generator loss: $\mathcal{L}_G^{hinge} = -\frac{1}{N}\sum_i \ell^{fake}_i$ (the Wasserstein generator loss)."""
+    return wasserstein_generator_loss(logits_fake)
+
+
+def family_discriminator_loss(kind: str, logits_real: torch.Tensor, logits_fake: torch.Tensor) -> torch.Tensor:
+    """The discriminator's (critic's) loss of family ``kind`` (one of ``LOSSES``), without any penalty term."""
+    if kind in GENERATOR_LOSSES:
+        return discriminator_loss(logits_real, logits_fake)
+    if kind == "lsgan":
+        return lsgan_discriminator_loss(logits_real, logits_fake)
+    if kind in WASSERSTEIN_LOSSES:
+        return wasserstein_critic_loss(logits_real, logits_fake)
+    if kind == "hinge":
+        return hinge_discriminator_loss(logits_real, logits_fake)
+    raise ValueError(f"unknown loss {kind!r}: expected one of {', '.join(LOSSES)}")
+
+
+def family_generator_loss(kind: str, logits_fake: torch.Tensor) -> torch.Tensor:
+    """The generator's loss of family ``kind`` (one of ``LOSSES``)."""
+    if kind in GENERATOR_LOSSES:
+        return generator_loss(logits_fake, kind)
+    if kind == "lsgan":
+        return lsgan_generator_loss(logits_fake)
+    if kind in (*WASSERSTEIN_LOSSES, "hinge"):
+        return wasserstein_generator_loss(logits_fake)
+    raise ValueError(f"unknown loss {kind!r}: expected one of {', '.join(LOSSES)}")

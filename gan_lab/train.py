@@ -31,14 +31,16 @@ from gan_lab import losses
 from gan_lab.augment import diff_augment, parse_policy
 from gan_lab.checkpoint import TrainState, load_checkpoint
 from gan_lab.config import TrainConfig
-from gan_lab.data import batches, labelled_batches, load_dataset, steps_per_epoch
+from gan_lab.data import labelled_batches, load_dataset, steps_per_epoch
+from gan_lab.distributed import Group, Nets, join, leave, wrap
 from gan_lab.ema import ema_update, recalibrate_batchnorm
 from gan_lab.latent import sample_noise
 from gan_lab.models import model_spec
 from gan_lab.runtime import GanLabError, atomic_write_text, check_writable
 from gan_lab.steplog import STAT_KEYS, StepLog
 
-__all__ = ["STAT_KEYS", "TrainConfig", "TrainResult", "d_step", "end_of_epoch", "g_step", "train", "train_one_epoch"]
+__all__ = ["STAT_KEYS", "Nets", "TrainConfig", "TrainResult", "d_step", "end_of_epoch", "g_step", "train"]
+__all__ += ["train_one_epoch", "training_nets"]
 
 
 def _autocast(device: torch.device, amp: bool):
@@ -53,17 +55,25 @@ def d_step(
     x_fake: torch.Tensor,
     real_label: float = 1.0,
     amp: bool = False,
+    joint: bool = False,
     labels: torch.Tensor | None = None,
 ) -> dict[str, torch.Tensor]:
     """One discriminator update on a real and a fake batch; returns detached statistics (no host sync).
 
-    ``labels`` (N,): the class of both batches, for a conditional discriminator D(x, labels)."""
+    ``joint``: one pass over both batches stacked, the same maths only for a D whose output for an image
+    does not depend on the rest of its batch or on a random draw (no BatchNorm, no dropout).
+    ``labels`` (N,): the class of both batches, for a conditional discriminator D(x, labels).
+    """
     opt_d.zero_grad(set_to_none=True)
     cond = () if labels is None else (labels,)
     with _autocast(x_real.device, amp):
-        logits_real = discriminator(x_real, *cond)  # (N, 1)
         # detach: this step trains D only; without it, backward would also fill the generator's gradients
-        logits_fake = discriminator(x_fake.detach(), *cond)  # (N, 1)
+        if joint:
+            both = () if labels is None else (torch.cat([labels, labels]),)
+            logits_real, logits_fake = discriminator(torch.cat([x_real, x_fake.detach()]), *both).split(len(x_real))
+        else:
+            logits_real = discriminator(x_real, *cond)  # (N, 1)
+            logits_fake = discriminator(x_fake.detach(), *cond)  # (N, 1)
         loss_d = losses.discriminator_loss(logits_real.float(), logits_fake.float(), real_label)
     loss_d.backward()
     opt_d.step()
@@ -100,6 +110,23 @@ def g_step(
     return {"loss_g": loss_g.detach()}
 
 
+def batch_independent(discriminator: nn.Module) -> bool:
+    """Whether D scores each image on its own (no BatchNorm, no dropout): then ``d_step(joint=True)`` is exact."""
+    mixing = (nn.modules.batchnorm._BatchNorm, nn.modules.dropout._DropoutNd)
+    return not any(isinstance(m, mixing) for m in discriminator.modules())
+
+
+def training_nets(state: TrainState, group: Group | None = None) -> Nets:
+    """The networks of ``state`` as the loop runs them: with --compile compiled, in a process group DDP."""
+    cfg, group = state.config, group or Group()
+    generator, discriminator = wrap(state.generator, group), wrap(state.discriminator, group)
+    discriminator_g = state.discriminator
+    if cfg.compile:
+        generator, discriminator = torch.compile(generator), torch.compile(discriminator)
+        discriminator_g = torch.compile(discriminator_g)
+    return Nets(generator, discriminator, discriminator_g, group.shard(cfg.batch_size))
+
+
 @dataclass
 class TrainResult:
     out: Path
@@ -114,34 +141,33 @@ def train_one_epoch(
     state: TrainState,
     images: torch.Tensor,
     on_step: Callable[[], object] = lambda: None,
+    nets: Nets | None = None,
     labels: torch.Tensor | None = None,
 ) -> torch.Tensor:
     """One pass over ``images`` (N, C, H, W); returns the per-step statistics (steps, 4), still on the device.
-
-    ``labels`` (N,), for a conditional model only: each fake is drawn for the class of the real image
-    beside it, so G and D see the classes as often as the data has them."""
+    ``labels`` (N,), conditional models only: each fake is drawn for the class of the real image beside it."""
     cfg, device = state.config, images.device
+    nets = nets or Nets(state.generator, state.discriminator, state.discriminator)
     policy = parse_policy(cfg.augment)  # () when off: diff_augment then returns its input unchanged
+    joint = cfg.joint_d_pass and batch_independent(state.discriminator)
     stats = torch.zeros(steps_per_epoch(len(images), cfg.batch_size), len(STAT_KEYS), device=device)
     state.generator.train()
     state.discriminator.train()
-    if labels is None:
-        pairs = ((x, None) for x in batches(images, cfg.batch_size, state.batch_rng))
-    else:
-        pairs = labelled_batches(images, labels, cfg.batch_size, state.batch_rng)
-    for i, (x_real, y) in enumerate(pairs):
-        cond = () if y is None else (y,)  # y (N,): the class of each real image and of its fake
-        z = torch.randn(x_real.shape[0], cfg.latent_dim, device=device)  # (N, latent_dim), z ~ N(0, I)
+    for i, (x_batch, y_batch) in enumerate(labelled_batches(images, labels, cfg.batch_size, state.batch_rng)):
+        x_real = x_batch[nets.shard]  # this process's rows (all of them in a single process)
+        cond = () if y_batch is None else (y_batch[nets.shard],)  # (N,): the class of each real image and its fake
+        # the global batch's noise, drawn alike in every process: N processes take one process's step
+        z = torch.randn(x_batch.shape[0], cfg.latent_dim, device=device)[nets.shard]  # (N, latent_dim)
         with _autocast(device, cfg.amp):
-            x_fake = state.generator(z, *cond)  # (N, C, H, W)
+            x_fake = nets.generator(z, *cond)  # (N, C, H, W)
 
         # ---- D step: raise D(x) on real images, lower D(G(z)) on fakes; G is not updated ----
         # DiffAugment: D only ever sees augmented images, real and fake alike, each call freshly drawn
         x_real_d, x_fake_d = diff_augment(x_real, policy), diff_augment(x_fake, policy)
-        out_d = d_step(state.discriminator, state.opt_d, x_real_d, x_fake_d, cfg.real_label, cfg.amp, y)
+        out_d = d_step(nets.discriminator, state.opt_d, x_real_d, x_fake_d, cfg.real_label, cfg.amp, joint, *cond)
 
         # ---- G step: raise D(G(z)) through the just-updated D; D is not updated ----
-        out_g = g_step(state.discriminator, state.opt_g, diff_augment(x_fake, policy), cfg.loss, cfg.amp, y)
+        out_g = g_step(nets.discriminator_g, state.opt_g, diff_augment(x_fake, policy), cfg.loss, cfg.amp, *cond)
 
         if state.generator_ema is not None:
             ema_update(state.generator_ema, state.generator, cfg.ema)
@@ -152,10 +178,8 @@ def train_one_epoch(
 
 def end_of_epoch(state: TrainState, stats: torch.Tensor, fixed_z: torch.Tensor, log: StepLog, out: Path) -> list[dict]:
     """Close an epoch: progress grid from ``fixed_z``, the log's new rows, loss plot, then the checkpoint (last)."""
-    from gan_lab.plots import (
-        plot_losses,
-        save_grid,
-    )  # lazily: matplotlib is slow to import, and d_step/g_step need none of it
+    # lazily: matplotlib is slow to import, and d_step/g_step need none of it
+    from gan_lab.plots import plot_losses, save_grid
 
     state.epoch += 1
     state.generator.eval()
@@ -198,33 +222,49 @@ def _start(config: TrainConfig) -> tuple[TrainConfig, dict | None]:
 def train(config: TrainConfig, progress: bool = True) -> TrainResult:
     """Train a GAN as ``config`` says; write config.json, checkpoint.pt, samples/, losses.csv, losses.png."""
     cfg, saved = _start(config)
+    group, cfg.device = join(cfg.device, cfg.batch_size)  # one process, or this one of a torchrun group
+    try:
+        return _train(cfg, saved, group, progress and group.is_writer)
+    finally:
+        leave(group)
+
+
+def _train(cfg: TrainConfig, saved: dict | None, group: Group, progress: bool) -> TrainResult:
     out = Path(cfg.out)
     device = cfg.setup()  # threads, device, seeds
     if cfg.amp and device.type != "cuda":
         raise GanLabError("--amp needs a CUDA device (bfloat16 autocast); drop --amp on CPU/MPS")
     data = load_dataset(cfg.dataset, cfg.image_size, cfg.data_dir, device, "train", cfg.max_samples)
-    print(f"data: {data.description}", flush=True)
+    if cfg.channels_last:
+        data.images = data.images.contiguous(memory_format=torch.channels_last)
+    if group.is_writer:
+        print(f"data: {data.description}", flush=True)
     steps = steps_per_epoch(len(data), cfg.batch_size)
     state = TrainState.create(cfg, data.images.shape[1], device)
-    check_writable(out, needed_bytes=2 * _checkpoint_bytes(state))  # the checkpoint and its replacement
-    for stale in out.glob(".checkpoint.pt.*.tmp"):
-        stale.unlink()  # a checkpoint write cut short by a kill (the checkpoint itself is intact)
+    if group.is_writer:
+        check_writable(out, needed_bytes=2 * state.nbytes())  # the checkpoint and its replacement
+        for stale in out.glob(".checkpoint.pt.*.tmp"):
+            stale.unlink()  # a checkpoint write cut short by a kill (the checkpoint itself is intact)
     fixed_z = sample_noise(cfg.n_fixed, cfg.latent_dim, seed=cfg.seed + 1).to(device)  # the same grid every epoch
     if saved is not None:
         state.load_state_dict(saved)
         print(f"resuming {out / 'checkpoint.pt'} after epoch {state.epoch}", flush=True)
+    nets = training_nets(state, group)
+    labels = data.labels if model_spec(cfg.model).conditional else None  # only a conditional model sees them
+    if not group.is_writer:
+        return _follow(state, data.images, nets, group, labels)
     atomic_write_text(out / "config.json", json.dumps(asdict(cfg), indent=2) + "\n")
     log = StepLog(out / "losses.csv", state.epoch)  # cut back to the checkpoint's epoch
     writer = _tensorboard(out) if cfg.tensorboard else None
     bar = tqdm(total=cfg.epochs * steps, initial=state.epoch * steps, disable=not progress or None, unit="step")
     seconds: list[float] = []
-    labels = data.labels if model_spec(cfg.model).conditional else None  # only a conditional model sees them
     while state.epoch < cfg.epochs:
         t0 = time.perf_counter()
         last_good = f"the last good checkpoint is {out / 'checkpoint.pt'} (epoch {state.epoch})"
-        stats = train_one_epoch(state, data.images, lambda: bar.update(1), labels).cpu()  # the epoch's one host sync
+        stats = group.mean(train_one_epoch(state, data.images, lambda: bar.update(1), nets, labels)).cpu()  # host sync
         check_finite(stats, state.epoch + 1, last_good if state.epoch else "no checkpoint was written yet")
         rows = end_of_epoch(state, stats, fixed_z, log, out)
+        group.barrier()  # the other processes wait for the checkpoint
         seconds.append(time.perf_counter() - t0)
         means = "  ".join(f"{k} {v:.3f}" for k, v in zip(STAT_KEYS, stats.mean(0).tolist()))
         bar.write(f"epoch {state.epoch}/{cfg.epochs}  {means}  {seconds[-1]:.1f} s")
@@ -240,16 +280,16 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
     return TrainResult(out, state.sampler, state.discriminator, log.rows, seconds, data.description)
 
 
-def _checkpoint_bytes(state: TrainState) -> int:
-    """About the size of a checkpoint of ``state``: the networks, and Adam's two moments per parameter."""
-    tensors = [
-        t
-        for m in (state.generator, state.discriminator, state.generator_ema)
-        if m is not None
-        for t in m.state_dict().values()
-    ]
-    params = [p for m in (state.generator, state.discriminator) for p in m.parameters()]
-    return sum(t.numel() * t.element_size() for t in tensors) + 2 * sum(p.numel() * p.element_size() for p in params)
+def _follow(
+    state: TrainState, images: torch.Tensor, nets: Nets, group: Group, labels: torch.Tensor | None
+) -> TrainResult:
+    """A process other than rank 0: the same steps and collectives, no files (rank 0 writes them)."""
+    while state.epoch < state.config.epochs:
+        stats = group.mean(train_one_epoch(state, images, nets=nets, labels=labels)).cpu()
+        check_finite(stats, state.epoch + 1, "rank 0 holds the last good checkpoint")
+        state.epoch += 1
+        group.barrier()
+    return TrainResult(Path(state.config.out), state.sampler, state.discriminator, [], [], "")
 
 
 def _tensorboard(out: Path):

@@ -6,7 +6,11 @@ driven with the ``websocket-client`` package):
   no MathJax error nodes, and no display equation wider than the text column (at 1280x900);
 - every ``<img>`` loaded (``naturalWidth > 0``);
 - the console logged no error and the page threw no exception;
-- the page requested nothing outside the build (no http(s) request at all).
+- the page requested nothing outside the build (no http(s) request at all);
+- no table cell of three or more words is set one word per line (wide tables scroll instead);
+- every sample grid (an image with the class ``sample-grid`` and ``digits-across-N``, N the number of
+  digit widths across the whole image, margins included) is displayed at least 28 px per digit, and
+  the chapters that show samples have such grids.
 It saves a screenshot of the first screen and a half-scale one of the whole page of each under
 ``_build/screenshots/``. Chromium is the Debian package ``chromium`` (``make test-slow`` installs it).
 """
@@ -52,6 +56,44 @@ CHROMIUM_FLAGS = [
 RAW_TEX = re.compile(
     r"\$\$|\\(frac|tfrac|mathbb|mathcal|mathrm|log|sigma|ell|partial|sum|int|left|right|begin|end|operatorname|text|qquad)\b"
 )
+
+
+# pages that show generated or real digits: each must have at least one tagged sample grid
+PAGES_WITH_GRIDS = {
+    "book/01_introduction",
+    "book/03_mlp_gan",
+    "book/04_conv64_gan",
+    "book/05_dcgan_gpu",
+    "book/06_latent_space",
+    "book/evaluation",
+}
+MIN_PX_PER_DIGIT = 28
+# the rendered lines of each table cell of three words or more: [cell text, words, lines]; a formula
+# counts as one word (a two-word header set on two lines is ordinary typesetting, not a squeezed column)
+TABLE_CELL_LINES = """Array.from(document.querySelectorAll('article td, article th')).map(cell => {
+    let words = cell.querySelectorAll('mjx-container').length;
+    // one rectangle per line fragment of every text node (and formula); fragments on one line share their middle
+    const rects = [];
+    const walker = document.createTreeWalker(cell, NodeFilter.SHOW_TEXT);
+    while (walker.nextNode()) {
+        if (walker.currentNode.parentElement.closest('mjx-container, .mjx-assistive-mml')) continue;
+        words += walker.currentNode.textContent.split(/\\s+/).filter(w => w.length > 0).length;
+        const range = document.createRange();
+        range.selectNodeContents(walker.currentNode);
+        rects.push(...range.getClientRects());
+    }
+    cell.querySelectorAll('mjx-container').forEach(m => rects.push(m.getBoundingClientRect()));
+    const middles = rects.filter(r => r.width > 0 && r.height > 0)
+        .map(r => (r.top + r.bottom) / 2).sort((a, b) => a - b);
+    let lines = 0, last = -1e9;
+    for (const m of middles) { if (m - last > 6) { lines += 1; last = m; } }
+    return [cell.textContent.trim().slice(0, 60), words, lines];
+}).filter(([text, words, lines]) => words >= 3)"""
+# displayed width of each sample grid and the number of digits across it
+SAMPLE_GRIDS = """Array.from(document.querySelectorAll('img.sample-grid')).map(img => {
+    const tag = Array.from(img.classList).find(c => c.startsWith('digits-across-'));
+    return [img.getAttribute('src'), img.getBoundingClientRect().width, tag ? parseInt(tag.slice(14)) : null];
+})"""
 
 
 def toc_pages() -> list[str]:
@@ -224,6 +266,18 @@ def test_page_renders_offline(browser: DevTools, docname: str) -> None:
     broken = [src for src, complete, width in images if not complete or width == 0]
     assert not broken, f"images that did not load on {docname}: {broken}"
 
+    cells = browser.evaluate(TABLE_CELL_LINES)
+    squeezed = [text for text, words, lines in cells if lines >= words]
+    assert not squeezed, f"table cells wrapped to one word per line on {docname}: {squeezed}"
+
+    grids = browser.evaluate(SAMPLE_GRIDS)
+    untagged = [src for src, width, across in grids if not across]
+    assert not untagged, f"sample grids without a digits-across-N class on {docname}: {untagged}"
+    small = [(src, round(width / across, 1)) for src, width, across in grids if width / across < MIN_PX_PER_DIGIT]
+    assert not small, f"sample grids under {MIN_PX_PER_DIGIT} px per digit on {docname}: {small}"
+    if docname in PAGES_WITH_GRIDS:
+        assert grids, f"{docname} shows digits but has no image tagged as a sample grid"
+
     # drain what is left, then look at everything the page reported
     browser.evaluate("1")
     errors, remote = [], []
@@ -259,3 +313,37 @@ def test_page_renders_offline(browser: DevTools, docname: str) -> None:
     (SCREENSHOTS / f"{name}-full.png").write_bytes(base64.b64decode(full["data"]))
     math_count = browser.evaluate("document.querySelectorAll('mjx-container').length")
     print(f"{docname}: {len(images)} images, {math_count} formulas, screenshot {SCREENSHOTS / name}.png")
+
+
+def test_listings_drop_tex_docstrings() -> None:
+    """A listed docstring with TeX keeps its first line, or goes when that line has TeX; others stay whole."""
+    sys.path.insert(0, str(ROOT / "book" / "_ext"))
+    try:
+        from code_listing import strip_tex_docstrings
+    finally:
+        sys.path.pop(0)
+    source = (
+        "def f(x):\n"
+        '    r"""Square it.\n'
+        "\n"
+        "    $$f(x) = x^2$$\n"
+        '    """\n'
+        "    return x * x\n"
+        "\n"
+        "\n"
+        "def g(x):\n"
+        '    r"""The map $x \\mapsto x$."""\n'
+        "    return x\n"
+        "\n"
+        "\n"
+        "def h(x):\n"
+        '    """Plain text stays."""\n'
+        "    return x\n"
+    )
+    assert strip_tex_docstrings(source) == (
+        'def f(x):\n    """Square it."""\n    return x * x\n\n\n'
+        "def g(x):\n    return x\n\n\n"
+        'def h(x):\n    """Plain text stays."""\n    return x\n'
+    )
+    # a partial listing that does not parse is left exactly as it is
+    assert strip_tex_docstrings('    """$x$"""\n  return') == '    """$x$"""\n  return'

@@ -21,7 +21,7 @@ from gan_lab.train import STAT_KEYS, TrainConfig
 from tests.conftest import SMOKE, run_cli
 
 
-@pytest.mark.parametrize(("model", "size"), [("mlp", 28), ("conv64", 64), ("dcgan", 64)])
+@pytest.mark.parametrize(("model", "size"), [("mlp", 28), ("dcgan28", 28), ("conv64", 64), ("dcgan", 64)])
 def test_one_epoch_smoke_run(model: str, size: int, tmp_path: Path) -> None:
     out = tmp_path / model
     result = run_cli("train", "--model", model, *SMOKE, "--n-fixed", "16", "--out", str(out))
@@ -200,3 +200,17 @@ def test_shared_options_are_checked_in_one_place(command: list[str], tmp_path: P
     assert "--num-threads must be 0 or more, got -2" in bad(
         *command, "--num-threads", "-2", "--out", str(tmp_path / "o")
     )
+
+
+def test_each_model_gets_its_own_training_defaults() -> None:
+    """dcgan28 trains as TensorFlow's tutorial does (Adam 1e-4, Keras' beta1 0.9, batch 256); the
+    others as Radford et al. (2e-4, 0.5); a value given on the command line always wins, 0 included."""
+    got = {m: TrainConfig(model=m).resolved() for m in ("mlp", "dcgan28", "conv64", "dcgan")}
+    assert {m: (c.lr, c.beta1, c.batch_size) for m, c in got.items()} == {
+        "mlp": (2e-4, 0.5, 64),
+        "dcgan28": (1e-4, 0.9, 256),
+        "conv64": (2e-4, 0.5, 128),
+        "dcgan": (2e-4, 0.5, 128),
+    }
+    mine = TrainConfig(model="dcgan28", lr=2e-4, beta1=0.0, batch_size=64).resolved()
+    assert (mine.lr, mine.beta1, mine.batch_size) == (2e-4, 0.0, 64)

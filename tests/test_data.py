@@ -121,3 +121,14 @@ def test_a_failure_with_an_empty_message_is_still_one_line(tmp_path: Path, monke
     monkeypatch.setattr(data, "_torchvision_uint8", fails_silently)
     with pytest.raises(GanLabError, match=r"missing or corrupt \(RuntimeError\)"):
         data.load_dataset("mnist", data_dir=tmp_path)
+
+
+def test_exclude_sample_leaves_the_sample_itself_alone(monkeypatch: pytest.MonkeyPatch, tmp_path) -> None:
+    assert len(data.load_dataset("sample", 28, exclude_sample=True)) == 4000
+    # a stand-in "full MNIST" holding two sample digits and one other: only the other survives
+    sample_x, sample_y = data.load_sample_uint8("all")
+    other = np.full((1, 28, 28), 7, np.uint8)
+    fake = (np.concatenate([sample_x[:2], other]), np.array([sample_y[0], sample_y[1], 3]))
+    monkeypatch.setattr(data, "_torchvision_uint8", lambda *a, **k: fake)
+    ds = data.load_dataset("mnist", 28, tmp_path, exclude_sample=True)
+    assert len(ds) == 1 and ds.labels.tolist() == [3] and "without the 2 digits of the shipped sample" in ds.description

@@ -1,4 +1,4 @@
-"""Shapes, parameter counts, logits and initialisation of the six networks."""
+"""Shapes, parameter counts, logits and initialisation of the eight networks."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from gan_lab.models import IMAGE_SIZES, DCGANDiscriminator, DCGANGenerator, buil
 # each module's docstring, so a change to an architecture shows up here and there together.
 PARAMETER_COUNTS = {
     ("mlp", 1): (1_488_144, 533_505),
+    ("dcgan28", 1): (2_305_472, 212_865),  # the Keras tutorial's model.summary() trainable counts
     ("conv64", 1): (999_905, 99_201),
     ("dcgan", 1): (3_574_656, 2_763_520),
     ("dcgan", 3): (3_576_704, 2_765_568),
@@ -38,13 +39,13 @@ def test_parameter_counts(name: str, channels: int) -> None:
     assert f"{g:,}" in " ".join(module.__doc__.split()) and f"{d:,}" in " ".join(module.__doc__.split())
 
 
-@pytest.mark.parametrize("name", ["mlp", "conv64", "dcgan"])
+@pytest.mark.parametrize("name", ["mlp", "dcgan28", "conv64", "dcgan"])
 def test_latent_dim_is_honoured(name: str) -> None:
     generator, _ = build_models(name, latent_dim=16)
     assert generator(torch.randn(3, 16)).shape[0] == 3
 
 
-@pytest.mark.parametrize("name", ["mlp", "conv64", "dcgan"])
+@pytest.mark.parametrize("name", ["mlp", "dcgan28", "conv64", "dcgan"])
 def test_discriminator_returns_logits(name: str) -> None:
     """No sigmoid at the end: scores outside [0, 1] occur, and the last module is not a Sigmoid."""
     torch.manual_seed(0)
@@ -114,5 +115,32 @@ def test_dcgan_follows_the_guidelines() -> None:
 def test_unknown_model_is_a_clear_error() -> None:
     from gan_lab.runtime import GanLabError
 
-    with pytest.raises(GanLabError, match="expected one of mlp, conv64, dcgan"):
+    with pytest.raises(GanLabError, match="expected one of mlp, dcgan28, conv64, dcgan"):
         build_models("resnet")
+
+
+def test_dcgan28_follows_the_tensorflow_tutorial() -> None:
+    """Dense 100 -> 7x7x256, then 5x5 transposed convolutions to 7x7x128, 14x14x64, 28x28x1 (tanh);
+    D: 5x5 stride-2 convolutions to 14x14x64 and 7x7x128, LeakyReLU and Dropout(0.3), Dense -> 1."""
+    generator, discriminator = build_models("dcgan28")
+    h, sizes = generator.project(torch.zeros(2, 100)).view(2, 256, 7, 7), []
+    for m in generator.net:
+        h = m(h)
+        if isinstance(m, nn.ConvTranspose2d):
+            assert m.kernel_size == (5, 5) and m.bias is None  # use_bias=False: BatchNorm's shift replaces it
+            sizes.append(tuple(h.shape[1:]))
+    assert sizes == [(128, 7, 7), (64, 14, 14), (1, 28, 28)] and isinstance(generator.net[-1], nn.Tanh)
+    assert generator.project[0].out_features == 7 * 7 * 256 and generator.project[0].bias is None
+    bn = [m for m in generator.modules() if isinstance(m, (nn.BatchNorm1d, nn.BatchNorm2d))]
+    assert len(bn) == 3 and all(m.momentum == 0.01 and m.eps == 1e-3 for m in bn)  # Keras' momentum 0.99
+    h, sizes = torch.zeros(2, 1, 28, 28), []
+    for m in discriminator.net:
+        h = m(h)
+        if isinstance(m, nn.Conv2d):
+            assert m.kernel_size == (5, 5) and m.stride == (2, 2)
+            sizes.append(tuple(h.shape[1:]))
+    assert sizes == [(64, 14, 14), (128, 7, 7)]
+    assert [m.p for m in discriminator.modules() if isinstance(m, nn.Dropout)] == [0.3, 0.3]
+    leaky = [m for net in (generator, discriminator) for m in net.modules() if isinstance(m, nn.LeakyReLU)]
+    assert len(leaky) == 5 and all(m.negative_slope == 0.3 for m in leaky)  # Keras' default slope
+    assert not any(isinstance(m, nn.BatchNorm2d) for m in discriminator.modules())

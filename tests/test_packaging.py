@@ -10,7 +10,10 @@ import tomllib
 from tests.conftest import ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
-IMPORT_NAMES = {"PIL": "pillow"}  # the module name where it differs from the distribution's
+IMPORT_NAMES = {
+    "PIL": "pillow",
+    "mathjax": "django-static-mathjax",
+}  # the module name where it differs from the distribution's
 
 
 def test_the_claimed_python_is_the_one_the_code_is_checked_for() -> None:

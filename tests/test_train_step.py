@@ -30,7 +30,7 @@ def changed(before: dict[str, torch.Tensor], module: torch.nn.Module) -> bool:
     return any(not torch.equal(before[k], v) for k, v in module.named_parameters())
 
 
-@pytest.mark.parametrize("name", ["mlp", "conv64", "dcgan"])
+@pytest.mark.parametrize("name", ["mlp", "dcgan28", "conv64", "dcgan"])
 def test_d_step_leaves_the_generator_alone(name: str) -> None:
     generator, discriminator, _, opt_d, x_real, x_fake = setup(name)
     g_before, d_before = snapshot(generator), snapshot(discriminator)
@@ -44,7 +44,7 @@ def test_d_step_leaves_the_generator_alone(name: str) -> None:
     assert 0 < stats["d_real"].item() < 1 and 0 < stats["d_fake"].item() < 1
 
 
-@pytest.mark.parametrize("name", ["mlp", "conv64", "dcgan"])
+@pytest.mark.parametrize("name", ["mlp", "dcgan28", "conv64", "dcgan"])
 def test_g_step_leaves_the_discriminator_alone(name: str) -> None:
     generator, discriminator, opt_g, opt_d, x_real, x_fake = setup(name)
     d_step(discriminator, opt_d, x_real, x_fake)  # gives D gradients and optimizer state to protect
@@ -113,3 +113,40 @@ def test_recalibrate_batchnorm_computes_the_statistics_of_the_generators_own_wei
     assert torch.allclose(first_norm.running_mean, h.mean(0), atol=1e-5)
     batch_vars = torch.stack([c.var(0) for c in h.split(256)])  # unbiased, per batch, as BatchNorm keeps them
     assert torch.allclose(first_norm.running_var, batch_vars.mean(0), rtol=1e-4)
+
+
+def test_joint_d_pass_is_exact_only_where_d_scores_each_image_alone() -> None:
+    from gan_lab.train import batch_independent
+
+    assert [batch_independent(build_models(n)[1]) for n in ("mlp", "conv64", "dcgan")] == [True, False, False]
+    runs = []
+    for joint in (False, True):
+        _, discriminator, _, opt_d, x_real, x_fake = setup("mlp")
+        stats = d_step(discriminator, opt_d, x_real, x_fake, joint=joint)
+        runs.append((stats, [p.grad.clone() for p in discriminator.parameters()], snapshot(discriminator)))
+    (two, grads2, after2), (one, grads1, after1) = runs
+    for key in two:
+        torch.testing.assert_close(one[key], two[key], rtol=1e-5, atol=1e-6)
+    for g1, g2 in zip(grads1, grads2):
+        torch.testing.assert_close(g1, g2, rtol=1e-4, atol=1e-6)
+    for key in after2:
+        torch.testing.assert_close(after1[key], after2[key], rtol=1e-5, atol=1e-6)
+
+
+def test_fused_adam_is_the_fused_kernel_and_tracks_the_default() -> None:
+    from gan_lab.checkpoint import TrainState
+    from gan_lab.config import TrainConfig
+
+    states = []
+    for fused in (False, True):
+        torch.manual_seed(0)
+        cfg = TrainConfig(model="mlp", batch_size=8, fused_adam=fused).resolved()
+        state = TrainState.create(cfg, 1, torch.device("cpu"))
+        x_fake = state.generator(torch.randn(8, 100))
+        d_step(state.discriminator, state.opt_d, torch.rand(8, 1, 28, 28) * 2 - 1, x_fake)
+        g_step(state.discriminator, state.opt_g, x_fake)
+        states.append(state)
+    assert [s.opt_d.param_groups[0]["fused"] for s in states] == [None, True]
+    for key, value in states[0].generator.state_dict().items():
+        # Adam's first step moves each weight by about lr = 2e-4: a rounding difference is far below it
+        torch.testing.assert_close(states[1].generator.state_dict()[key], value, rtol=1e-4, atol=1e-5)

@@ -49,15 +49,16 @@ LESSONS: dict[str, dict[str, int]] = {
         "generator_loss_non_saturating": 2,
         "discriminator_loss_smoothed": 2,
     },
-    "03_training_step": {"d_step": 3, "g_step": 3, "train_step": 2, "sample_images": 2},
+    "03_training_step": {"d_step": 3, "g_step": 3, "train_step": 2, "sample_images": 2, "train_gan": 3},
     "04_conv_gan_64": {
         "conv_out_size": 1,
         "conv_transpose_out_size": 1,
         "Conv64Generator": 3,
         "Conv64Discriminator": 2,
         "init_weights": 2,
+        "train_conv64": 2,
     },
-    "05_dcgan_gpu": {"fixed_noise": 2, "build_dcgan": 2, "to_unit_cpu": 1},
+    "05_dcgan_gpu": {"fixed_noise": 2, "build_dcgan": 2, "to_unit_cpu": 1, "train_dcgan": 2},
     "06_theory": {"optimal_discriminator": 2, "jsd": 2, "value_at_optimum": 2},
     "07_evaluation": {"feature_statistics": 2, "frechet_distance": 3},
 }
@@ -69,9 +70,13 @@ MODULES = {
     "05_dcgan_gpu": "lesson5_dcgan_gpu",
     "06_theory": "lesson6_theory",
     "07_evaluation": "lesson7_evaluation",
+    # the training exercises of lessons 3-5 and their "it learned" check live in one module of their own
+    "train_gan": "learned",
+    "train_conv64": "learned",
+    "train_dcgan": "learned",
 }
 
-for _module in [m for m in sys.modules if m.startswith(f"{__name__}.lesson")]:
+for _module in [m for m in sys.modules if m.startswith((f"{__name__}.lesson", f"{__name__}.learned"))]:
     del sys.modules[_module]  # a reload of this package drops the lesson modules: fresh on next use
 
 
@@ -88,8 +93,8 @@ def lesson_of(exercise: str) -> str:
     raise KeyError(f"unknown exercise {exercise!r}")
 
 
-def _load(lesson: str):
-    return importlib.import_module(f"{__name__}.{MODULES[lesson]}")
+def _load(lesson: str, exercise: str = ""):
+    return importlib.import_module(f"{__name__}.{MODULES.get(exercise) or MODULES[lesson]}")
 
 
 def _graded(exercise: str, check):
@@ -116,7 +121,7 @@ class _Exercises(Mapping):
     """exercise name -> check function, importing the lesson's module on first use."""
 
     def __getitem__(self, exercise: str):
-        module = _load(lesson_of(exercise))
+        module = _load(lesson_of(exercise), exercise)
         graded = module.__dict__.setdefault("_GRADED", {})  # one wrapper per check while the module lives
         if exercise not in graded:
             graded[exercise] = _graded(exercise, module.CHECKS[exercise])
@@ -137,6 +142,8 @@ def __getattr__(name: str):
     by_check = globals().get("_BY_CHECK", {})  # absent while a reload runs
     if name in by_check:
         return EXERCISES[by_check[name]]
+    if name == "check_learned":  # the "it learned" score of a trained generator (lessons 3-5)
+        return importlib.import_module(f"{__name__}.learned").check_learned
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

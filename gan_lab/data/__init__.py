@@ -6,6 +6,9 @@
   converted by ``scripts/make_mnist_sample.py`` (licence: ``gan_lab/data/LICENSE-MNIST.md``). It is split
   once and for all into 4,000 training digits and 1,000 held-out digits (the last 100 of each class), so
   evaluation can compare generated digits with real ones that training never saw.
+- The sample's 5,000 digits are all among full MNIST's 60,000 training digits (exact pixel copies, none from
+  the test set). ``exclude_sample=True`` drops them from full MNIST's train split, so a network trained
+  there (the metrics' classifier) has never seen the sample's held-out digits either.
 
 Why one tensor and a permutation instead of a DataLoader: MNIST fits in memory many times over, and
 per-image PIL transforms in the training loop cost more than the models do on a CPU.
@@ -13,6 +16,7 @@ per-image PIL transforms in the training loop cost more than the models do on a 
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,6 +61,17 @@ def load_sample_uint8(split: str = "train") -> tuple[np.ndarray, np.ndarray]:
     heldout = rank >= per_class[labels] - HELDOUT_PER_CLASS
     keep = {"train": ~heldout, "heldout": heldout, "all": np.ones_like(heldout)}[split]
     return images[keep], labels[keep]
+
+
+def _digest(image: np.ndarray) -> bytes:
+    return hashlib.sha1(np.ascontiguousarray(image).tobytes()).digest()
+
+
+def in_sample(images: np.ndarray) -> np.ndarray:
+    """Boolean mask (N,): which uint8 images (N, 28, 28) are pixel-for-pixel copies of a sample digit."""
+    sample, _ = load_sample_uint8("all")
+    sample_digests = {_digest(x) for x in sample}
+    return np.fromiter((_digest(x) in sample_digests for x in images), dtype=bool, count=len(images))
 
 
 def _torchvision_uint8(name: str, data_dir: Path, download: bool, train: bool) -> tuple[np.ndarray, np.ndarray]:
@@ -108,18 +123,21 @@ def load_dataset(
     device: torch.device | str = "cpu",
     split: str = "train",
     max_samples: int = 0,
+    exclude_sample: bool = False,
 ) -> Dataset:
     """Load ``name`` (auto, mnist, fashion-mnist, sample) as one tensor on ``device``.
 
     ``auto`` uses full MNIST when it is in ``data_dir`` or can be downloaded there, else the shipped
     sample; ``description`` says which and why. ``max_samples > 0`` keeps that many images, a fixed random
     subset (the same for every call) so that all classes stay represented: the files are sorted by class.
+    ``exclude_sample`` drops the shipped sample's digits from full MNIST (a no-op on the sample itself).
     """
     if name not in DATASETS:
         raise GanLabError(f"unknown dataset {name!r}: expected one of {', '.join(DATASETS)}")
     if image_size < 8:
         raise GanLabError(f"image_size must be at least 8, got {image_size}")
     data_dir = Path(data_dir).expanduser()
+    full = name != "sample"  # False too when auto falls back to the sample
     if name == "sample":
         images, labels = load_sample_uint8(split)
         description = f"MNIST sample shipped with gan_lab ({split} split)"
@@ -128,13 +146,17 @@ def load_dataset(
             images, labels = _full_uint8("mnist", data_dir, split)
             description = f"full MNIST from {data_dir}"
         except GanLabError as err:
-            images, labels = load_sample_uint8(split)
+            images, labels, full = *load_sample_uint8(split), False
             description = (
                 f"MNIST sample shipped with gan_lab ({split} split), because full MNIST was unavailable: {err}"
             )
     else:
         images, labels = _full_uint8(name, data_dir, split)
         description = f"full {name} from {data_dir}"
+    if exclude_sample and full:
+        keep = ~in_sample(images)
+        images, labels = images[keep], labels[keep]
+        description += f", without the {int((~keep).sum())} digits of the shipped sample"
     if 0 < max_samples < len(labels):
         keep = np.random.default_rng(0).permutation(len(labels))[:max_samples]  # own RNG: seeds elsewhere unaffected
         images, labels = images[keep], labels[keep]
@@ -157,14 +179,15 @@ def batches(images: torch.Tensor, batch_size: int, generator: torch.Generator) -
 
 
 def labelled_batches(
-    images: torch.Tensor, labels: torch.Tensor, batch_size: int, generator: torch.Generator
-) -> Iterator[tuple[torch.Tensor, torch.Tensor]]:
-    """:func:`batches` with each image's label: the same permutation from ``generator``, so the same images."""
+    images: torch.Tensor, labels: torch.Tensor | None, batch_size: int, generator: torch.Generator
+) -> Iterator[tuple[torch.Tensor, torch.Tensor | None]]:
+    """:func:`batches` with each image's label (None without labels): the same permutation from
+    ``generator``, so the same images in the same order."""
     steps_per_epoch(images.shape[0], batch_size)  # checks that there is at least one batch
     perm = torch.randperm(images.shape[0], generator=generator).to(images.device)
     for start in range(0, images.shape[0] - batch_size + 1, batch_size):
         idx = perm[start : start + batch_size]
-        yield images[idx], labels[idx]  # (batch_size, C, H, W), (batch_size,)
+        yield images[idx], None if labels is None else labels[idx]  # (batch_size, C, H, W), (batch_size,)
 
 
 def steps_per_epoch(n: int, batch_size: int) -> int:

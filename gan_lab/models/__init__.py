@@ -1,6 +1,7 @@
-"""The GAN families of the course, built by name from one registry.
+"""The four GAN families of the course, built by name from one registry with each one's training defaults.
 
 - ``mlp``: fully connected, 28x28 (``gan_lab.models.mlp``).
+- ``dcgan28``: TensorFlow's tutorial DCGAN, 28x28 (``gan_lab.models.dcgan28``).
 - ``conv64``: the course's convolutional reference design, 64x64 (``gan_lab.models.conv64``).
 - ``dcgan``: Radford et al. 2015, 64x64, 1 or 3 channels (``gan_lab.models.dcgan``).
 - ``cgan``, ``cgan-concat``: class-conditional, 28x28, with a projection discriminator (Miyato & Koyama
@@ -20,6 +21,7 @@ from torch import nn
 from gan_lab.models.conditional import ConcatDiscriminator, ConditionalGenerator, ProjectionDiscriminator
 from gan_lab.models.conv64 import Conv64Discriminator, Conv64Generator
 from gan_lab.models.dcgan import DCGANDiscriminator, DCGANGenerator, dcgan_init
+from gan_lab.models.dcgan28 import DCGAN28Discriminator, DCGAN28Generator
 from gan_lab.models.mlp import MLPDiscriminator, MLPGenerator
 from gan_lab.runtime import GanLabError
 
@@ -30,6 +32,8 @@ class ModelSpec:
     discriminator: Callable[[int], nn.Module]  # channels -> discriminator
     image_size: int  # the one size the architecture produces
     batch_size: int  # the default training batch
+    lr: float = 2e-4  # the default Adam learning rate (Radford et al.)
+    beta1: float = 0.5  # the default Adam beta1 (Radford et al.)
     # 0: unconditional, G(z) and D(x); else G(z, labels) and D(x, labels) with labels in [0, num_classes)
     num_classes: int = 0
 
@@ -41,15 +45,25 @@ class ModelSpec:
 REGISTRY: dict[str, ModelSpec] = {
     # batch 64: the course's MLP design
     "mlp": ModelSpec(lambda z, c: MLPGenerator(z, channels=c), lambda c: MLPDiscriminator(channels=c), 28, 64),
+    # TensorFlow's tutorial: batch 256 and Keras' Adam(1e-4), whose beta1 is 0.9
+    "dcgan28": ModelSpec(DCGAN28Generator, DCGAN28Discriminator, 28, 256, lr=1e-4, beta1=0.9),
     # batch 128: Radford et al.'s batch, kept by the course's convolutional design
     "conv64": ModelSpec(Conv64Generator, Conv64Discriminator, 64, 128),
     "dcgan": ModelSpec(lambda z, c: DCGANGenerator(z, channels=c), lambda c: DCGANDiscriminator(channels=c), 64, 128),
     # batch 64: the MLP's batch, at the same 28x28
     "cgan": ModelSpec(
-        lambda z, c: ConditionalGenerator(z, channels=c), lambda c: ProjectionDiscriminator(channels=c), 28, 64, 10
+        lambda z, c: ConditionalGenerator(z, channels=c),
+        lambda c: ProjectionDiscriminator(channels=c),
+        28,
+        64,
+        num_classes=10,
     ),
     "cgan-concat": ModelSpec(
-        lambda z, c: ConditionalGenerator(z, channels=c), lambda c: ConcatDiscriminator(channels=c), 28, 64, 10
+        lambda z, c: ConditionalGenerator(z, channels=c),
+        lambda c: ConcatDiscriminator(channels=c),
+        28,
+        64,
+        num_classes=10,
     ),
 }
 MODELS = tuple(REGISTRY)
@@ -86,6 +100,8 @@ __all__ = [
     "REGISTRY",
     "Conv64Discriminator",
     "Conv64Generator",
+    "DCGAN28Discriminator",
+    "DCGAN28Generator",
     "DCGANDiscriminator",
     "DCGANGenerator",
     "MLPDiscriminator",

@@ -1,0 +1,48 @@
+"""The training loop builds opt_g on the discriminator's parameters (a copy-paste slip): G never changes."""
+
+import torch
+import torch.nn.functional as F
+
+
+def discriminator_loss(logits_real, logits_fake):
+    loss_real = F.binary_cross_entropy_with_logits(logits_real, torch.ones_like(logits_real))
+    return loss_real + F.binary_cross_entropy_with_logits(logits_fake, torch.zeros_like(logits_fake))
+
+
+def generator_loss_non_saturating(logits_fake):
+    return F.binary_cross_entropy_with_logits(logits_fake, torch.ones_like(logits_fake))
+
+
+def d_step(discriminator, opt_d, x_real, x_fake):
+    opt_d.zero_grad()
+    loss_d = discriminator_loss(discriminator(x_real), discriminator(x_fake.detach()))
+    loss_d.backward()
+    opt_d.step()
+    return loss_d.detach()
+
+
+def g_step(discriminator, opt_g, x_fake):
+    opt_g.zero_grad()
+    discriminator.requires_grad_(False)
+    loss_g = generator_loss_non_saturating(discriminator(x_fake))
+    loss_g.backward()
+    discriminator.requires_grad_(True)
+    opt_g.step()
+    return loss_g.detach()
+
+
+EXERCISE = "train_dcgan"
+HINT = "the generator's weights never changed"
+
+
+def train_dcgan(generator, discriminator, x_train, steps, batch_size=128, latent_dim=100, progress=None):
+    device = x_train.device
+    opt_g = torch.optim.Adam(discriminator.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    opt_d = torch.optim.Adam(discriminator.parameters(), lr=2e-4, betas=(0.5, 0.999))
+    for step in range(1, steps + 1):
+        x_real = x_train[torch.randint(len(x_train), (batch_size,), device=device)]
+        x_fake = generator(torch.randn(batch_size, latent_dim, device=device))
+        loss_d = d_step(discriminator, opt_d, x_real, x_fake)
+        loss_g = g_step(discriminator, opt_g, x_fake)
+        if progress is not None:
+            progress.update(step, loss_d, loss_g, x_real, x_fake)

@@ -1,0 +1,66 @@
+"""The sandbox on its own (no notebooks): what a sandboxed process can see, change and leave behind."""
+
+from __future__ import annotations
+
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from grading_course import make_course, stray_processes
+
+from gan_lab.grading import __main__ as cli
+from gan_lab.grading import sandbox
+from gan_lab.grading.feedback import points, scrub
+
+
+def in_sandbox(work: Path, hidden: list[Path], script: str) -> subprocess.CompletedProcess:
+    args = [*sandbox.bwrap_args(work, hidden), "sh", "-c", script]
+    return subprocess.run(args, capture_output=True, text=True, timeout=60)
+
+
+def test_sandbox_hides_the_course_and_writes_nowhere_else(tmp_path: Path) -> None:
+    course = tmp_path / "course"
+    (course / "solutions").mkdir(parents=True)
+    (course / "gradebook.db").write_text("grades")
+    work = tmp_path / "work"
+    work.mkdir()
+    script = f"""
+        ls -A {course} | wc -l                                  # hidden: empty
+        ls {sandbox.LIB}/gan_lab/checks/__init__.py             # the checks, read-only
+        touch {sandbox.LIB}/gan_lab/checks/x 2>/dev/null || echo lib-readonly
+        touch {course}/x 2>/dev/null || echo course-readonly
+        touch /etc/x 2>/dev/null || echo root-readonly
+        touch {sandbox.WORK}/mine && echo work-writable
+        tail -n +3 /proc/net/dev | grep -vc '^ *lo:'            # no network interface but loopback
+        (setsid sleep 600 &)
+    """
+    out = in_sandbox(work, [course, sandbox.PACKAGE.parent], script)
+    lines = out.stdout.split()
+    assert out.returncode == 0, out.stderr
+    assert lines[0] == "0" and "lib-readonly" in lines and "course-readonly" in lines and "root-readonly" in lines
+    assert "work-writable" in lines and (work / "mine").exists()
+    assert lines[-1] == "0"  # no network interface up
+    assert (course / "gradebook.db").read_text() == "grades"
+    time.sleep(0.5)
+    assert stray_processes(course) == []  # the daemon died with the sandbox's pid namespace
+
+
+def test_missing_bubblewrap_is_one_clear_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys) -> None:
+    root = make_course(tmp_path, ["06_theory"])
+    (root / "submitted" / "alice" / "06_theory").mkdir(parents=True)
+    monkeypatch.setenv("PATH", str(tmp_path / "empty"))
+    assert cli.main(["grade", "--root", str(root)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: 'bwrap' not found") and "apt-get install bubblewrap" in err
+    assert len(err.splitlines()) == 1
+    assert not (root / "grades.csv").exists()  # nothing graded unsandboxed
+
+
+def test_feedback_words() -> None:
+    assert [points(n) for n in (1, 2, 1.5, 0)] == ["1 point", "2 points", "1.5 points", "0 points"]
+    root = Path("/srv/course")
+    assert (
+        scrub(f"File {root}/x.py and {sandbox.PACKAGE.parent}/gan_lab", root)
+        == "File <course>/x.py and <course>/gan_lab"
+    )
