@@ -97,6 +97,9 @@ def record(root: Path, lessons: list[Lesson], results: list[Result]) -> None:
     """Write the scores into nbgrader's gradebook (this process only; the sandbox never sees it)."""
     from nbgrader.api import Gradebook
 
+    from gan_lab.grading.release import alembic_on_path
+
+    alembic_on_path()
     warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader 0.9.6 on every new submission
     with Gradebook(f"sqlite:///{root / 'gradebook.db'}") as gradebook:
         for lesson in lessons:

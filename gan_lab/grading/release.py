@@ -37,18 +37,22 @@ def lessons_in(root: Path) -> list[str]:
     return sorted(p.parent.name for p in (root / "solutions").glob("*/*.ipynb") if p.stem == p.parent.name)
 
 
+def alembic_on_path() -> None:
+    """nbgrader creates a gradebook by running ``alembic``: put this interpreter's ``bin/`` first on PATH."""
+    bin_dir = str(Path(sys.executable).parent)
+    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
+        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+
+
 def api(root: Path):
     """nbgrader's Python API on the course in ``root``, configured by its ``nbgrader_config.py``.
 
     In-process rather than one ``nbgrader`` command per step: the command's start-up costs seconds.
-    alembic, which creates the gradebook, must be on PATH: this interpreter's ``bin/`` goes first.
     """
     from nbgrader.apps import NbGraderAPI
     from traitlets.config.loader import PyFileConfigLoader
 
-    bin_dir = str(Path(sys.executable).parent)
-    if bin_dir not in os.environ.get("PATH", "").split(os.pathsep):
-        os.environ["PATH"] = bin_dir + os.pathsep + os.environ.get("PATH", "")
+    alembic_on_path()
     config = PyFileConfigLoader("nbgrader_config.py", path=str(root)).load_config()
     config.CourseDirectory.root = str(root)
     config.CourseDirectory.db_url = f"sqlite:///{root / 'gradebook.db'}"
