@@ -19,7 +19,7 @@ shards of the global batch, and the running statistics kept are rank 0's.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 import torch.distributed as dist
@@ -94,3 +94,13 @@ def wrap(module: nn.Module, group: Group) -> nn.Module:
     if device.type == "cuda":
         module = nn.SyncBatchNorm.convert_sync_batchnorm(module)  # in place for children; same state_dict keys
     return DistributedDataParallel(module, device_ids=[device] if device.type == "cuda" else None)
+
+
+@dataclass
+class Nets:
+    """What the loop calls: the state's networks, or wrappers sharing their parameters (compiled, DDP)."""
+
+    generator: nn.Module
+    discriminator: nn.Module  # in the D step
+    discriminator_g: nn.Module  # in the G step: no gradient sync across processes (D gets no gradient there)
+    shard: slice = field(default_factory=lambda: slice(None))  # this process's rows of every global batch

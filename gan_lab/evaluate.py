@@ -52,10 +52,61 @@ def generate(
     device: torch.device,
     batch_size: int = 500,
     truncation: float = 0.0,
+    labels: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """n images (n, C, H, W) in [-1, 1]; z from ``gan_lab.latent.sample_noise`` (the same on every device)."""
+    """n images (n, C, H, W) in [-1, 1]; z from ``gan_lab.latent.sample_noise`` (the same on every device).
+
+    ``labels`` (n,): the classes a conditional generator is asked for (None: an unconditional call)."""
     z = sample_noise(n, latent_dim, seed, truncation)  # (n, latent_dim)
-    return torch.cat([generator(z[i : i + batch_size].to(device)).float() for i in range(0, n, batch_size)])
+    cond = [() if labels is None else (labels[i : i + batch_size].to(device),) for i in range(0, n, batch_size)]
+    return torch.cat(
+        [generator(z[i : i + batch_size].to(device), *c).float() for i, c in zip(range(0, n, batch_size), cond)]
+    )
+
+
+def per_class(
+    generator: torch.nn.Module,
+    classifier: torch.nn.Module,
+    reference: tuple[torch.Tensor, torch.Tensor],
+    floor: tuple[torch.Tensor, torch.Tensor],
+    n_per_class: int,
+    latent_dim: int,
+    seed: int,
+    device: torch.device,
+    num_classes: int = 10,
+    truncation: float = 0.0,
+) -> dict[str, Any]:
+    """A conditional generator asked for each class in turn: classifier agreement and FID, per class.
+
+    ``reference``: held-out (images, labels); ``floor``: real (images, labels) to compare with them the
+    same way, class by class (the real-vs-real FID floor of each class). Every class gets the same z.
+    """
+    agreement, fid, floor_fid = [], [], []
+    for c in range(num_classes):
+        requested = torch.full((n_per_class,), c, dtype=torch.long)
+        fakes = generate(generator, n_per_class, latent_dim, seed, device, truncation=truncation, labels=requested)
+        feats, logits = classify(classifier, fakes)  # (n_per_class, 64), (n_per_class, 10)
+        agreement += metrics.class_agreement(logits.argmax(1), requested, num_classes)[c : c + 1]
+        ref_feats, _ = classify(classifier, reference[0][reference[1] == c].to(device))
+        real = floor[0][floor[1] == c][:n_per_class]
+        fid.append(metrics.fid_from_features(feats, ref_feats))
+        floor_fid.append(metrics.fid_from_features(classify(classifier, real.to(device))[0], ref_feats))
+    return {
+        "n_per_class": n_per_class,
+        "agreement": agreement,
+        "agreement_min": min(agreement),
+        "fid": fid,
+        "floor_fid": floor_fid,
+    }
+
+
+def format_per_class(result: dict[str, Any]) -> str:
+    """The per-class table of :func:`per_class`: agreement with the requested class, FID and its floor."""
+    lines = [f"{'class':>5s} {'agreement':>10s} {'FID':>8s} {'floor':>8s}"]
+    for c, (a, f, r) in enumerate(zip(result["agreement"], result["fid"], result["floor_fid"])):
+        lines.append(f"{c:5d} {a:10.3f} {f:8.3f} {r:8.3f}")
+    lines.append(f"lowest agreement {result['agreement_min']:.3f} ({result['n_per_class']} images per class)")
+    return "\n".join(lines)
 
 
 def compare(

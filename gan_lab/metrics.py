@@ -213,3 +213,22 @@ def mode_coverage(labels: torch.Tensor | np.ndarray, num_classes: int = 10, min_
     kl = float((p[nz] * torch.log(p[nz] * num_classes)).sum())
     covered = int((counts >= min_share * counts.sum() / num_classes).sum())
     return {"histogram": [int(c) for c in counts], "classes_covered": covered, "kl_to_uniform": kl}
+
+
+def class_agreement(
+    predicted: torch.Tensor | np.ndarray, requested: torch.Tensor | np.ndarray, num_classes: int = 10
+) -> list[float]:
+    r"""Per requested class $c$, the share of images asked to be $c$ that the classifier reads as $c$.
+
+    $$a_c = \frac{|\{i : y_i = c,\ \hat y_i = c\}|}{|\{i : y_i = c\}|}$$
+
+    with $y$ the requested classes of a conditional generator (Mirza & Osindero 2014) and $\hat y$ the
+    classifier's labels. NaN for a class never requested: no images, no agreement to report.
+    """
+    predicted = torch.as_tensor(predicted).long().flatten()
+    requested = torch.as_tensor(requested).long().flatten()
+    if predicted.shape != requested.shape:
+        raise ValueError(f"predicted {tuple(predicted.shape)} and requested {tuple(requested.shape)} differ")
+    asked = torch.bincount(requested, minlength=num_classes).double()  # (K,)
+    agreed = torch.bincount(requested[predicted == requested], minlength=num_classes).double()  # (K,)
+    return [float(a / n) if n > 0 else float("nan") for a, n in zip(agreed, asked)]

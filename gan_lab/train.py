@@ -7,6 +7,7 @@ References:
 - Heusel et al. 2017 (two time-scale update rule, ``--lr-d``).
 - Zhao et al. 2020 (differentiable augmentation, ``--augment``; see ``gan_lab.augment``).
 - Yazici et al. 2019 (moving average of the generator, ``--ema``; see ``gan_lab.ema``).
+- Mirza & Osindero 2014 (a class-conditional model sees each real image's label, and G draws that class).
 
 The shape of a run: set up (or resume) a :class:`~gan_lab.checkpoint.TrainState`; then per epoch
 :func:`train_one_epoch` (z -> G -> D step -> G step -> EMA, per batch) and :func:`end_of_epoch`
@@ -19,7 +20,7 @@ import contextlib
 import json
 import time
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import torch
@@ -30,10 +31,11 @@ from gan_lab import losses
 from gan_lab.augment import diff_augment, parse_policy
 from gan_lab.checkpoint import TrainState, load_checkpoint
 from gan_lab.config import TrainConfig
-from gan_lab.data import batches, load_dataset, steps_per_epoch
-from gan_lab.distributed import Group, join, leave, wrap
+from gan_lab.data import labelled_batches, load_dataset, steps_per_epoch
+from gan_lab.distributed import Group, Nets, join, leave, wrap
 from gan_lab.ema import ema_update, recalibrate_batchnorm
 from gan_lab.latent import sample_noise
+from gan_lab.models import model_spec
 from gan_lab.runtime import GanLabError, atomic_write_text, check_writable
 from gan_lab.steplog import STAT_KEYS, StepLog
 
@@ -54,20 +56,24 @@ def d_step(
     real_label: float = 1.0,
     amp: bool = False,
     joint: bool = False,
+    labels: torch.Tensor | None = None,
 ) -> dict[str, torch.Tensor]:
     """One discriminator update on a real and a fake batch; returns detached statistics (no host sync).
 
     ``joint``: one pass over both batches stacked, the same maths only for a D whose output for an image
     does not depend on the rest of its batch or on a random draw (no BatchNorm, no dropout).
+    ``labels`` (N,): the class of both batches, for a conditional discriminator D(x, labels).
     """
     opt_d.zero_grad(set_to_none=True)
+    cond = () if labels is None else (labels,)
     with _autocast(x_real.device, amp):
         # detach: this step trains D only; without it, backward would also fill the generator's gradients
         if joint:
-            logits_real, logits_fake = discriminator(torch.cat([x_real, x_fake.detach()])).split(len(x_real))
+            both = () if labels is None else (torch.cat([labels, labels]),)
+            logits_real, logits_fake = discriminator(torch.cat([x_real, x_fake.detach()]), *both).split(len(x_real))
         else:
-            logits_real = discriminator(x_real)  # (N, 1)
-            logits_fake = discriminator(x_fake.detach())  # (N, 1)
+            logits_real = discriminator(x_real, *cond)  # (N, 1)
+            logits_fake = discriminator(x_fake.detach(), *cond)  # (N, 1)
         loss_d = losses.discriminator_loss(logits_real.float(), logits_fake.float(), real_label)
     loss_d.backward()
     opt_d.step()
@@ -84,15 +90,17 @@ def g_step(
     x_fake: torch.Tensor,
     loss: str = "non-saturating",
     amp: bool = False,
+    labels: torch.Tensor | None = None,
 ) -> dict[str, torch.Tensor]:
     """One generator update through the discriminator; D's parameters, gradients and optimizer stay as they are."""
     opt_g.zero_grad(set_to_none=True)
+    cond = () if labels is None else (labels,)
     flags = [p.requires_grad for p in discriminator.parameters()]
     # freezing D means backward computes only the generator's gradients: D's .grad is left untouched
     discriminator.requires_grad_(False)
     try:
         with _autocast(x_fake.device, amp):
-            logits_fake = discriminator(x_fake)  # (N, 1), with the graph back into the generator
+            logits_fake = discriminator(x_fake, *cond)  # (N, 1), with the graph back into the generator
             loss_g = losses.generator_loss(logits_fake.float(), loss)
         loss_g.backward()
     finally:
@@ -106,16 +114,6 @@ def batch_independent(discriminator: nn.Module) -> bool:
     """Whether D scores each image on its own (no BatchNorm, no dropout): then ``d_step(joint=True)`` is exact."""
     mixing = (nn.modules.batchnorm._BatchNorm, nn.modules.dropout._DropoutNd)
     return not any(isinstance(m, mixing) for m in discriminator.modules())
-
-
-@dataclass
-class Nets:
-    """What the loop calls: the state's networks, or wrappers sharing their parameters (compiled, DDP)."""
-
-    generator: nn.Module
-    discriminator: nn.Module  # in the D step
-    discriminator_g: nn.Module  # in the G step: no gradient sync across processes (D gets no gradient there)
-    shard: slice = field(default_factory=lambda: slice(None))  # this process's rows of every global batch
 
 
 def training_nets(state: TrainState, group: Group | None = None) -> Nets:
@@ -140,9 +138,14 @@ class TrainResult:
 
 
 def train_one_epoch(
-    state: TrainState, images: torch.Tensor, on_step: Callable[[], object] = lambda: None, nets: Nets | None = None
+    state: TrainState,
+    images: torch.Tensor,
+    on_step: Callable[[], object] = lambda: None,
+    nets: Nets | None = None,
+    labels: torch.Tensor | None = None,
 ) -> torch.Tensor:
-    """One pass over ``images`` (N, C, H, W); returns the per-step statistics (steps, 4), still on the device."""
+    """One pass over ``images`` (N, C, H, W); returns the per-step statistics (steps, 4), still on the device.
+    ``labels`` (N,), conditional models only: each fake is drawn for the class of the real image beside it."""
     cfg, device = state.config, images.device
     nets = nets or Nets(state.generator, state.discriminator, state.discriminator)
     policy = parse_policy(cfg.augment)  # () when off: diff_augment then returns its input unchanged
@@ -150,20 +153,21 @@ def train_one_epoch(
     stats = torch.zeros(steps_per_epoch(len(images), cfg.batch_size), len(STAT_KEYS), device=device)
     state.generator.train()
     state.discriminator.train()
-    for i, x_batch in enumerate(batches(images, cfg.batch_size, state.batch_rng)):
+    for i, (x_batch, y_batch) in enumerate(labelled_batches(images, labels, cfg.batch_size, state.batch_rng)):
         x_real = x_batch[nets.shard]  # this process's rows (all of them in a single process)
+        cond = () if y_batch is None else (y_batch[nets.shard],)  # (N,): the class of each real image and its fake
         # the global batch's noise, drawn alike in every process: N processes take one process's step
         z = torch.randn(x_batch.shape[0], cfg.latent_dim, device=device)[nets.shard]  # (N, latent_dim)
         with _autocast(device, cfg.amp):
-            x_fake = nets.generator(z)  # (N, C, H, W)
+            x_fake = nets.generator(z, *cond)  # (N, C, H, W)
 
         # ---- D step: raise D(x) on real images, lower D(G(z)) on fakes; G is not updated ----
         # DiffAugment: D only ever sees augmented images, real and fake alike, each call freshly drawn
         x_real_d, x_fake_d = diff_augment(x_real, policy), diff_augment(x_fake, policy)
-        out_d = d_step(nets.discriminator, state.opt_d, x_real_d, x_fake_d, cfg.real_label, cfg.amp, joint)
+        out_d = d_step(nets.discriminator, state.opt_d, x_real_d, x_fake_d, cfg.real_label, cfg.amp, joint, *cond)
 
         # ---- G step: raise D(G(z)) through the just-updated D; D is not updated ----
-        out_g = g_step(nets.discriminator_g, state.opt_g, diff_augment(x_fake, policy), cfg.loss, cfg.amp)
+        out_g = g_step(nets.discriminator_g, state.opt_g, diff_augment(x_fake, policy), cfg.loss, cfg.amp, *cond)
 
         if state.generator_ema is not None:
             ema_update(state.generator_ema, state.generator, cfg.ema)
@@ -174,10 +178,8 @@ def train_one_epoch(
 
 def end_of_epoch(state: TrainState, stats: torch.Tensor, fixed_z: torch.Tensor, log: StepLog, out: Path) -> list[dict]:
     """Close an epoch: progress grid from ``fixed_z``, the log's new rows, loss plot, then the checkpoint (last)."""
-    from gan_lab.plots import (
-        plot_losses,
-        save_grid,
-    )  # lazily: matplotlib is slow to import, and d_step/g_step need none of it
+    # lazily: matplotlib is slow to import, and d_step/g_step need none of it
+    from gan_lab.plots import plot_losses, save_grid
 
     state.epoch += 1
     state.generator.eval()
@@ -248,8 +250,9 @@ def _train(cfg: TrainConfig, saved: dict | None, group: Group, progress: bool) -
         state.load_state_dict(saved)
         print(f"resuming {out / 'checkpoint.pt'} after epoch {state.epoch}", flush=True)
     nets = training_nets(state, group)
+    labels = data.labels if model_spec(cfg.model).conditional else None  # only a conditional model sees them
     if not group.is_writer:
-        return _follow(state, data.images, nets, group)
+        return _follow(state, data.images, nets, group, labels)
     atomic_write_text(out / "config.json", json.dumps(asdict(cfg), indent=2) + "\n")
     log = StepLog(out / "losses.csv", state.epoch)  # cut back to the checkpoint's epoch
     writer = _tensorboard(out) if cfg.tensorboard else None
@@ -258,7 +261,7 @@ def _train(cfg: TrainConfig, saved: dict | None, group: Group, progress: bool) -
     while state.epoch < cfg.epochs:
         t0 = time.perf_counter()
         last_good = f"the last good checkpoint is {out / 'checkpoint.pt'} (epoch {state.epoch})"
-        stats = group.mean(train_one_epoch(state, data.images, lambda: bar.update(1), nets)).cpu()  # the host sync
+        stats = group.mean(train_one_epoch(state, data.images, lambda: bar.update(1), nets, labels)).cpu()  # host sync
         check_finite(stats, state.epoch + 1, last_good if state.epoch else "no checkpoint was written yet")
         rows = end_of_epoch(state, stats, fixed_z, log, out)
         group.barrier()  # the other processes wait for the checkpoint
@@ -277,10 +280,12 @@ def _train(cfg: TrainConfig, saved: dict | None, group: Group, progress: bool) -
     return TrainResult(out, state.sampler, state.discriminator, log.rows, seconds, data.description)
 
 
-def _follow(state: TrainState, images: torch.Tensor, nets: Nets, group: Group) -> TrainResult:
+def _follow(
+    state: TrainState, images: torch.Tensor, nets: Nets, group: Group, labels: torch.Tensor | None
+) -> TrainResult:
     """A process other than rank 0: the same steps and collectives, no files (rank 0 writes them)."""
     while state.epoch < state.config.epochs:
-        stats = group.mean(train_one_epoch(state, images, nets=nets)).cpu()
+        stats = group.mean(train_one_epoch(state, images, nets=nets, labels=labels)).cpu()
         check_finite(stats, state.epoch + 1, "rank 0 holds the last good checkpoint")
         state.epoch += 1
         group.barrier()

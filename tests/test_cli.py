@@ -15,6 +15,7 @@ from PIL import Image
 
 from gan_lab.checkpoint import load_run
 from gan_lab.cli import main
+from gan_lab.commands.export import ExportConfig
 from gan_lab.commands.sample import SampleConfig
 from gan_lab.train import STAT_KEYS, TrainConfig
 from tests.conftest import SMOKE, run_cli
@@ -63,7 +64,9 @@ def test_sample_command_truncation(tiny_run: Path, tmp_path: Path) -> None:
     assert np.allclose(np.load(npz)["images"], expected.numpy(), atol=1e-6), "the images come from truncated z"
 
 
-@pytest.mark.parametrize(("command", "config"), [("train", TrainConfig), ("sample", SampleConfig)])
+@pytest.mark.parametrize(
+    ("command", "config"), [("train", TrainConfig), ("sample", SampleConfig), ("export", ExportConfig)]
+)
 def test_help_lists_every_field(command: str, config: type) -> None:
     result = run_cli(command, "--help")
     assert result.returncode == 0
@@ -181,7 +184,13 @@ def test_interrupt_hint_names_the_resolved_run_and_only_for_train(
 
 @pytest.mark.parametrize(
     "command",
-    [["train"], ["sample", "--checkpoint", "x.pt"], ["evaluate", "--checkpoint", "x.pt"], ["train-classifier"]],
+    [
+        ["train"],
+        ["sample", "--checkpoint", "x.pt"],
+        ["evaluate", "--checkpoint", "x.pt"],
+        ["export", "--checkpoint", "x.pt"],
+        ["train-classifier"],
+    ],
 )
 def test_shared_options_are_checked_in_one_place(command: list[str], tmp_path: Path) -> None:
     from gan_lab.commands import COMMANDS

@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from gan_lab.commands import evaluate, sample, train, train_classifier
+from gan_lab.commands import evaluate, export, sample, train, train_classifier
 from gan_lab.models import MODELS
 
 
@@ -27,6 +27,7 @@ COMMANDS: dict[str, Command] = {
     "evaluate": Command(
         evaluate.EvaluateConfig, evaluate.run, "FID, KID, Inception Score, precision/recall, mode coverage"
     ),
+    "export": Command(export.ExportConfig, export.run, "write a trained generator as an ONNX file"),
     "train-classifier": Command(
         train_classifier.TrainClassifierConfig, train_classifier.run, "train the MNIST classifier the metrics use"
     ),

@@ -23,8 +23,9 @@ from gan_lab.evalplots import (
     save_nearest_neighbour_grid,
     save_training_gif,
 )
-from gan_lab.evaluate import classify, compare, format_table, generate, to_classifier_input
+from gan_lab.evaluate import classify, compare, format_per_class, format_table, generate, per_class, to_classifier_input
 from gan_lab.latent import TRUNCATION_HELP
+from gan_lab.models import model_spec
 from gan_lab.runtime import GanLabError, atomic_write_text
 
 
@@ -78,6 +79,9 @@ def run(cfg: EvaluateConfig) -> dict:
     generator, train_cfg = trained.sampler, trained.config
     if train_cfg.dataset == "fashion-mnist":
         raise GanLabError("the metrics use an MNIST digit classifier: they are meaningless for a Fashion-MNIST model")
+    spec = model_spec(train_cfg.model)
+    if spec.conditional and cfg.stages:
+        raise GanLabError("--stages draws D(x) without labels: it is for unconditional models only")
     classifier = load_classifier(cfg.classifier or WEIGHTS_PATH, device)
     data_dir = cfg.data_dir or train_cfg.data_dir
     # the real digits at the model's own size, as training saw them; the same resize to 28x28 follows
@@ -128,12 +132,29 @@ def run(cfg: EvaluateConfig) -> dict:
         "torch": torch.__version__,
         "date": datetime.datetime.now(datetime.UTC).strftime("%Y-%m-%dT%H:%MZ"),
     }
+    if spec.conditional:  # every class in turn: does G draw the digit it is asked for?
+        n_per_class = n // spec.num_classes
+        perm = torch.randperm(len(train), generator=rng)  # the floor: a random n_per_class real digits per class
+        result["per_class"] = per_class(
+            generator,
+            classifier,
+            (heldout.images, heldout.labels),
+            (train.images[perm], train.labels[perm]),
+            n_per_class,
+            train_cfg.latent_dim,
+            cfg.seed,
+            device,
+            spec.num_classes,
+            cfg.truncation,
+        )
     if cfg.figures:
         result["figures"] = write_figures(cfg, train_cfg, fakes, train.images)
     result["seconds"] = round(time.perf_counter() - t0, 1)
     out = Path(cfg.out) if cfg.out else Path(cfg.checkpoint).with_name("evaluation.json")
     atomic_write_text(out, json.dumps(result, indent=2) + "\n")
     print(format_table(result))
+    if "per_class" in result:
+        print(format_per_class(result["per_class"]))
     print(f"wrote {out}")
     return result
 

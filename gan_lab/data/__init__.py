@@ -178,6 +178,18 @@ def batches(images: torch.Tensor, batch_size: int, generator: torch.Generator) -
         yield images[perm[start : start + batch_size]]  # (batch_size, C, H, W)
 
 
+def labelled_batches(
+    images: torch.Tensor, labels: torch.Tensor | None, batch_size: int, generator: torch.Generator
+) -> Iterator[tuple[torch.Tensor, torch.Tensor | None]]:
+    """:func:`batches` with each image's label (None without labels): the same permutation from
+    ``generator``, so the same images in the same order."""
+    steps_per_epoch(images.shape[0], batch_size)  # checks that there is at least one batch
+    perm = torch.randperm(images.shape[0], generator=generator).to(images.device)
+    for start in range(0, images.shape[0] - batch_size + 1, batch_size):
+        idx = perm[start : start + batch_size]
+        yield images[idx], None if labels is None else labels[idx]  # (batch_size, C, H, W), (batch_size,)
+
+
 def steps_per_epoch(n: int, batch_size: int) -> int:
     """Full batches in ``n`` images; a one-line error when there is not even one."""
     if n < batch_size:

@@ -4,9 +4,11 @@
 - ``dcgan28``: TensorFlow's tutorial DCGAN, 28x28 (``gan_lab.models.dcgan28``).
 - ``conv64``: the course's convolutional reference design, 64x64 (``gan_lab.models.conv64``).
 - ``dcgan``: Radford et al. 2015, 64x64, 1 or 3 channels (``gan_lab.models.dcgan``).
+- ``cgan``, ``cgan-concat``: class-conditional, 28x28, with a projection discriminator (Miyato & Koyama
+  2018) or a concatenation one (Mirza & Osindero 2014) (``gan_lab.models.conditional``).
 
 A new architecture is one entry in ``REGISTRY``: its two constructors, the one image size it
-produces and its default training batch.
+produces, its default training batch and, for a class-conditional model, its number of classes.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from dataclasses import dataclass
 
 from torch import nn
 
+from gan_lab.models.conditional import ConcatDiscriminator, ConditionalGenerator, ProjectionDiscriminator
 from gan_lab.models.conv64 import Conv64Discriminator, Conv64Generator
 from gan_lab.models.dcgan import DCGANDiscriminator, DCGANGenerator, dcgan_init
 from gan_lab.models.dcgan28 import DCGAN28Discriminator, DCGAN28Generator
@@ -31,6 +34,12 @@ class ModelSpec:
     batch_size: int  # the default training batch
     lr: float = 2e-4  # the default Adam learning rate (Radford et al.)
     beta1: float = 0.5  # the default Adam beta1 (Radford et al.)
+    # 0: unconditional, G(z) and D(x); else G(z, labels) and D(x, labels) with labels in [0, num_classes)
+    num_classes: int = 0
+
+    @property
+    def conditional(self) -> bool:
+        return self.num_classes > 0
 
 
 REGISTRY: dict[str, ModelSpec] = {
@@ -41,6 +50,21 @@ REGISTRY: dict[str, ModelSpec] = {
     # batch 128: Radford et al.'s batch, kept by the course's convolutional design
     "conv64": ModelSpec(Conv64Generator, Conv64Discriminator, 64, 128),
     "dcgan": ModelSpec(lambda z, c: DCGANGenerator(z, channels=c), lambda c: DCGANDiscriminator(channels=c), 64, 128),
+    # batch 64: the MLP's batch, at the same 28x28
+    "cgan": ModelSpec(
+        lambda z, c: ConditionalGenerator(z, channels=c),
+        lambda c: ProjectionDiscriminator(channels=c),
+        28,
+        64,
+        num_classes=10,
+    ),
+    "cgan-concat": ModelSpec(
+        lambda z, c: ConditionalGenerator(z, channels=c),
+        lambda c: ConcatDiscriminator(channels=c),
+        28,
+        64,
+        num_classes=10,
+    ),
 }
 MODELS = tuple(REGISTRY)
 IMAGE_SIZES = {name: spec.image_size for name, spec in REGISTRY.items()}
@@ -68,6 +92,9 @@ def count_parameters(model: nn.Module) -> int:
 
 
 __all__ = [
+    "ConcatDiscriminator",
+    "ConditionalGenerator",
+    "ProjectionDiscriminator",
     "IMAGE_SIZES",
     "MODELS",
     "REGISTRY",
