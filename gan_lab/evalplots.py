@@ -43,30 +43,40 @@ def discriminator_outputs(
     return run.epoch, d_real, d_fake
 
 
-def plot_d_histograms(outputs: Sequence[tuple[int, torch.Tensor, torch.Tensor]], path: str | Path) -> Path:
-    """One panel per checkpoint: histograms of D(x) on real digits and D(G(z)) on generated ones."""
+def d_histogram_figure(outputs: Sequence[tuple[int, torch.Tensor, torch.Tensor]]) -> Figure:
+    """One panel per checkpoint: histograms of D(x) on real digits and D(G(z)) on generated ones.
+
+    Every panel carries its own labelled axes (a reader compares panels side by side, not down a
+    column), and the legend sits above them all, where no panel's bars can cover it.
+    """
     if not outputs:
         raise GanLabError("no checkpoints to draw discriminator histograms from")
     cols = min(4, len(outputs))
     rows = -(-len(outputs) // cols)  # ceiling division: at most 4 panels per row
     # matplotlib's object API: no pyplot state, and a notebook's backend is never switched
-    fig = Figure(figsize=(2.6 * cols, 2.3 * rows))
-    axes = fig.subplots(rows, cols, sharex=True, squeeze=False)
+    fig = Figure(figsize=(2.8 * cols, 2.5 * rows + 0.5), layout="constrained")
+    axes = fig.subplots(rows, cols, squeeze=False)  # not sharex: shared axes hide the inner panels' ticks
     for ax in axes.flat[len(outputs) :]:
         ax.axis("off")
     bins = torch.linspace(0, 1, 26).tolist()
     for ax, (epoch, d_real, d_fake) in zip(axes.flat, outputs, strict=False):
-        ax.hist(d_real.numpy(), bins=bins, alpha=0.6, color="tab:blue", label="D(x), real")
-        ax.hist(d_fake.numpy(), bins=bins, alpha=0.6, color="tab:orange", label="D(G(z)), fake")
+        ax.hist(d_real.numpy(), bins=bins, alpha=0.6, color="tab:blue", label="D(x) on real digits")
+        ax.hist(d_fake.numpy(), bins=bins, alpha=0.6, color="tab:orange", label="D(G(z)) on generated digits")
         ax.axvline(0.5, color="gray", linestyle=":", linewidth=1)
-        ax.set_title(f"epoch {epoch}", fontsize=9)
+        ax.set_title(f"epoch {epoch}", fontsize=10)
         ax.set_xlim(0, 1)
-        ax.set_xlabel("D output", fontsize=8)
-        ax.tick_params(labelsize=7)
-    for row in axes:
-        row[0].set_ylabel("images", fontsize=8)
-    axes[0][0].legend(fontsize=7, loc="upper left")
-    fig.tight_layout()
+        ax.set_xticks([0, 0.25, 0.5, 0.75, 1], ["0", "0.25", "0.5", "0.75", "1"])
+        ax.set_xlabel("D output", fontsize=9)
+        ax.set_ylabel("images", fontsize=9)
+        ax.tick_params(labelsize=8)
+    handles, labels = axes[0][0].get_legend_handles_labels()
+    fig.legend(handles, labels, loc="outside upper center", ncols=2, fontsize=10, frameon=False)
+    return fig
+
+
+def plot_d_histograms(outputs: Sequence[tuple[int, torch.Tensor, torch.Tensor]], path: str | Path) -> Path:
+    """Write :func:`d_histogram_figure` as a PNG."""
+    fig = d_histogram_figure(outputs)
     atomic_write(path, lambda tmp: fig.savefig(tmp, format="png", dpi=100))
     return Path(path)
 

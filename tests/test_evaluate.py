@@ -11,7 +11,7 @@ import torch.nn.functional as F
 
 from gan_lab.cli import main
 from gan_lab.commands.evaluate import EvaluateConfig
-from gan_lab.evalplots import nearest_neighbours, save_training_gif
+from gan_lab.evalplots import d_histogram_figure, nearest_neighbours, save_training_gif
 from gan_lab.evaluate import format_table, to_classifier_input
 from tests.conftest import run_cli
 
@@ -129,3 +129,25 @@ def test_stages_of_the_same_epoch_keep_their_file_order(tiny_run: Path, tmp_path
     outputs = stage_outputs(str(tmp_path / "*.pt"), x_real, seed=0)
     assert [epoch for epoch, _, _ in outputs] == [1, 1]
     assert torch.equal(outputs[0][1], outputs[1][1]) and outputs[0][1].shape == (50,)
+
+
+def test_every_d_histogram_panel_labels_its_own_axes() -> None:
+    """Each panel shows its x tick labels 0 ... 1 (shared axes would hide all but the bottom row's)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    g = torch.Generator().manual_seed(0)
+    outputs = [
+        (epoch, torch.rand(100, generator=g), torch.rand(100, generator=g)) for epoch in (1, 5, 20, 50, 100, 300)
+    ]
+    fig = d_histogram_figure(outputs)
+    FigureCanvasAgg(fig).draw()  # tick label texts are set when the figure is drawn
+    panels = [ax for ax in fig.axes if ax.axison]
+    assert len(panels) == len(outputs) and len(fig.axes) == 8  # two rows of four, two panels empty and hidden
+    for ax in panels:
+        shown = [t.get_text() for t in ax.get_xticklabels() if t.get_visible() and t.get_text()]
+        assert shown[0] == "0" and shown[-1] == "1" and len(shown) >= 3, (ax.get_title(), shown)
+        assert ax.get_xlim() == (0.0, 1.0) and ax.get_xlabel() and ax.get_ylabel()
+        assert [t for t in ax.get_yticklabels() if t.get_visible() and t.get_text()]
+    (legend,) = fig.legends  # one legend for all panels, outside them
+    assert [t.get_text() for t in legend.get_texts()] == ["D(x) on real digits", "D(G(z)) on generated digits"]
+    assert all(t.get_fontsize() >= 9 for t in legend.get_texts())
