@@ -50,7 +50,9 @@ def main() -> None:
         fakes = generate(run.sampler, m, cfg.latent_dim, args.seed, torch.device("cpu"))  # (m, C, H, W)
     pool = to_classifier_input(train.images)  # (M, 1, 28, 28)
     d_fake, _ = nearest_neighbours(to_classifier_input(fakes), pool)  # (m,)
+    # the held-out digits gan-lab evaluate draws: its seeded stream first picks the floor's training digits
     rng = torch.Generator().manual_seed(args.seed)
+    torch.randperm(len(train), generator=rng)
     held = heldout.images[torch.randperm(len(heldout), generator=rng)[:m]]
     d_held, _ = nearest_neighbours(to_classifier_input(held), pool)  # (m,)
     q = torch.tensor(QUANTILES, dtype=torch.float64)

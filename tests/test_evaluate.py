@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -13,7 +15,7 @@ from gan_lab.cli import main
 from gan_lab.commands.evaluate import EvaluateConfig
 from gan_lab.evalplots import d_histogram_figure, nearest_neighbours, save_training_gif
 from gan_lab.evaluate import format_table, to_classifier_input
-from tests.conftest import run_cli
+from tests.conftest import ENV, run_cli
 
 METRICS = (
     "fid",
@@ -151,3 +153,31 @@ def test_every_d_histogram_panel_labels_its_own_axes() -> None:
     (legend,) = fig.legends  # one legend for all panels, outside them
     assert [t.get_text() for t in legend.get_texts()] == ["D(x) on real digits", "D(G(z)) on generated digits"]
     assert all(t.get_fontsize() >= 9 for t in legend.get_texts())
+
+
+def test_nearest_neighbour_script_reproduces_the_evaluation_medians(tiny_run: Path, tmp_path: Path) -> None:
+    """scripts/nearest_neighbour_distances.py measures the same samples and held-out digits as evaluate."""
+    checkpoint, evaluation, out = tiny_run / "checkpoint.pt", tmp_path / "eval.json", tmp_path / "nn.json"
+    args = ("--n", "200", "--kid-subsets", "2", "--kid-subset-size", "50", "--device", "cpu", "--num-threads", "1")
+    assert run_cli("evaluate", "--checkpoint", str(checkpoint), *args, "--out", str(evaluation)).returncode == 0
+    root = Path(__file__).resolve().parents[1]
+    result = subprocess.run(
+        [
+            sys.executable,
+            str(root / "scripts" / "nearest_neighbour_distances.py"),
+            str(checkpoint),
+            str(out),
+            "--n",
+            "200",
+        ],
+        capture_output=True,
+        text=True,
+        env={**ENV, "PYTHONPATH": str(root)},  # this checkout's gan_lab, as `python -m gan_lab` from its root
+    )
+    assert result.returncode == 0, result.stderr
+    medians, nn = json.loads(evaluation.read_text())["nn_pixel_distance_median"], json.loads(out.read_text())
+    assert nn["generated_quantiles"]["0.5"] == medians["generated_to_train"]
+    assert nn["heldout_quantiles"]["0.5"] == medians["heldout_to_train"]
+    assert len(nn["shown_pairs"]) == 16 and nn["n"] == 200
+    shares = list(nn["generated_below_heldout_quantile"].values())
+    assert shares == sorted(shares) and all(0.0 <= s <= 1.0 for s in shares)
