@@ -5,6 +5,7 @@ Nothing here touches a GPU at import time; the device is chosen when a command r
 
 from __future__ import annotations
 
+import operator
 import os
 import random
 import shutil
@@ -16,8 +17,63 @@ import numpy as np
 import torch
 
 
-class GanLabError(Exception):
-    """A user-facing error: the command line prints its message on one line and exits with status 2."""
+class GanLabError(ValueError):
+    """A user-facing error in one line saying what was expected and what came; the command line prints it
+    and exits with status 2. A ``ValueError``, so code that guards a call with ``except ValueError`` sees it."""
+
+
+class GanLabTypeError(GanLabError, TypeError):
+    """A :class:`GanLabError` about the kind of a value (not a tensor, an integer dtype): a ``TypeError`` too."""
+
+
+# --- checks at the public boundary: they read a tensor's metadata (shape, dtype, device), never its values,
+# so they cost no device synchronisation and run wherever a learner's call enters the package
+
+
+def describe(value: object) -> str:
+    """A value as an error message names it: ``a tensor (4, 1) torch.int64 on cpu``, ``a list``, ``3.5``."""
+    if isinstance(value, torch.Tensor):
+        return f"a tensor {tuple(value.shape)} {value.dtype} on {value.device}"
+    if isinstance(value, np.ndarray):
+        return f"a numpy array {value.shape} {value.dtype}"
+    if isinstance(value, (bool, int, float, str)) or value is None:
+        return repr(value)
+    return f"a {type(value).__name__}"
+
+
+def expect_int(name: str, value: object, minimum: int = 1) -> int:
+    """``value`` as an int (numpy integers too, never a bool or a float), at least ``minimum``."""
+    try:
+        if isinstance(value, bool):
+            raise TypeError
+        number = operator.index(value)
+    except TypeError:
+        raise GanLabTypeError(f"expected {name} as an integer >= {minimum}, got {describe(value)}") from None
+    if number < minimum:
+        raise GanLabError(f"expected {name} >= {minimum}, got {number}")
+    return number
+
+
+def expect_tensor(
+    name: str, value: object, shape: str, ndims: tuple[int, ...] | None = None, floating: bool = True
+) -> torch.Tensor:
+    """``value`` if it is a tensor with one of ``ndims`` dimensions (``shape`` says which, e.g. ``(N, D)``),
+    floating-point when ``floating``; else a one-line :class:`GanLabError` naming what came."""
+    if not isinstance(value, torch.Tensor):
+        raise GanLabTypeError(f"expected {name} as a torch.Tensor of shape {shape}, got {describe(value)}")
+    if ndims is not None and value.ndim not in ndims:
+        raise GanLabError(f"expected {name} of shape {shape}, got {tuple(value.shape)}")
+    if floating and not value.is_floating_point():
+        raise GanLabTypeError(f"expected {name} as a floating-point tensor, got {value.dtype} (convert with .float())")
+    return value
+
+
+def expect_same_device(**tensors: torch.Tensor) -> None:
+    """All ``tensors`` on one device, or a one-line error naming where each one is."""
+    devices = {t.device for t in tensors.values()}
+    if len(devices) > 1:
+        where = ", ".join(f"{name} on {t.device}" for name, t in tensors.items())
+        raise GanLabError(f"expected all on one device, got {where} (move them with .to(device))")
 
 
 def first_line(err: BaseException) -> str:
@@ -28,6 +84,8 @@ def first_line(err: BaseException) -> str:
 
 def pick_device(name: str = "auto") -> torch.device:
     """Resolve ``auto`` to cuda, then mps, then cpu; check that an explicit choice is available."""
+    if not isinstance(name, (str, torch.device)):
+        raise GanLabTypeError(f"expected a device name such as 'cpu' or 'cuda', got {describe(name)}")
     if name == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")
@@ -37,7 +95,7 @@ def pick_device(name: str = "auto") -> torch.device:
         return torch.device("cpu")
     try:
         device = torch.device(name)
-    except RuntimeError as err:
+    except (RuntimeError, ValueError) as err:
         raise GanLabError(f"unknown device {name!r}: expected auto, cpu, cuda, cuda:N or mps") from err
     if device.type == "cuda" and not torch.cuda.is_available():
         raise GanLabError("--device cuda was asked for but no CUDA GPU is visible; use --device auto or cpu")
