@@ -120,14 +120,22 @@ def _umask() -> int:
 def atomic_write(path: str | Path, write: Callable[[str], None]) -> None:
     """Call ``write(tmp_path)`` then rename onto ``path``: a crash never leaves a half-written file."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
+    if path.is_dir():
+        raise GanLabError(f"expected a file name to write, got the folder {path}")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
+    except OSError as err:  # a parent that is a file, no permission, a read-only file system
+        raise GanLabError(f"cannot write {path} ({first_line(err)}): choose another place") from err
     try:
         write(tmp)
         # mkstemp creates the file private (0600); give it the mode any new file gets (0666 minus the umask)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)  # atomic on POSIX and Windows when on the same file system
+    except OSError as err:  # a full disk; the previous file at path is intact
+        Path(tmp).unlink(missing_ok=True)
+        raise GanLabError(f"cannot write {path} ({first_line(err)}); any earlier file there is unchanged") from err
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
