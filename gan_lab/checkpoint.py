@@ -169,11 +169,14 @@ def load_checkpoint(path: str | Path, map_location: str | torch.device = "cpu") 
         raise GanLabError(f"expected a checkpoint file, got the folder {path}{inside}")
     if not path.is_file():
         raise GanLabError(f"no checkpoint at {path}: expected a checkpoint.pt written by 'gan-lab train'")
+    with path.open("rb") as f:
+        if f.read(4) != b"PK\x03\x04":  # torch.save writes a zip archive
+            raise GanLabError(f"{path} is not a readable gan_lab checkpoint (not a file written by torch.save)")
     try:
         state = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as err:  # a damaged file fails in many ways (zip, pickle, KeyError, EOF): all mean 'unreadable'
         raise GanLabError(
-            f"{path} is not a readable gan_lab checkpoint (corrupt or truncated: {first_line(err)}); "
+            f"{path} is not a readable gan_lab checkpoint (corrupt or truncated: {first_line(err)[:100]}); "
             "restore it from a copy or start a new run"
         ) from err
     if not isinstance(state, dict) or state.get("format") != FORMAT:

@@ -5,6 +5,7 @@ Nothing here touches a GPU at import time; the device is chosen when a command r
 
 from __future__ import annotations
 
+import argparse
 import operator
 import os
 import random
@@ -12,6 +13,7 @@ import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
+from typing import NoReturn
 
 import numpy as np
 import torch
@@ -74,6 +76,19 @@ def expect_same_device(**tensors: torch.Tensor) -> None:
     if len(devices) > 1:
         where = ", ".join(f"{name} on {t.device}" for name, t in tensors.items())
         raise GanLabError(f"expected all on one device, got {where} (move them with .to(device))")
+
+
+class OneLineParser(argparse.ArgumentParser):
+    """argparse, but a malformed command line gets one line on stderr (not the whole usage) and exit 2."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
+
+
+def expect_suffix(flag: str, path: str | Path, suffix: str) -> None:
+    """A command's output file must have the suffix of what is written into it (``.png``, ``.json`` ...)."""
+    if Path(path).suffix.lower() != suffix:
+        raise GanLabError(f"{flag} must be a {suffix} file (that is what it writes), got {str(path)!r}")
 
 
 def first_line(err: BaseException) -> str:

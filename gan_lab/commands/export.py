@@ -20,7 +20,7 @@ import torch
 from gan_lab.checkpoint import load_run
 from gan_lab.config import RunOptions
 from gan_lab.models import model_spec
-from gan_lab.runtime import GanLabError, atomic_write
+from gan_lab.runtime import GanLabError, atomic_write, expect_suffix
 
 FORMATS = ("onnx",)
 OPSET = 17  # supported by every onnxruntime release since 1.12
@@ -83,6 +83,8 @@ def run(cfg: ExportConfig) -> Path:
         raise GanLabError("--checkpoint is required: the checkpoint.pt of a run made by 'gan-lab train'")
     if cfg.format not in FORMATS:
         raise GanLabError(f"unknown format {cfg.format!r}: expected one of {', '.join(FORMATS)}")
+    if cfg.out:
+        expect_suffix("--out", cfg.out, "." + cfg.format)
     _onnx()  # before any work: a missing onnx is a one-line error
     cfg.setup()
     trained = load_run(cfg.checkpoint, "cpu")
