@@ -38,11 +38,17 @@ def _mismatch(generator_ema: object, generator: object) -> GanLabError:
             return GanLabTypeError(f"expected {name} as a network (an nn.Module), got {describe(m)}")
     shapes_ema = [tuple(p.shape) for p in generator_ema.parameters()]
     shapes = [tuple(p.shape) for p in generator.parameters()]
-    if shapes_ema != shapes:
+    if len(shapes_ema) != len(shapes):
         return GanLabError(
             f"expected generator_ema to be a copy of generator (copy.deepcopy), got {len(shapes_ema)} parameters "
-            f"against {len(shapes)}, or different shapes"
+            f"against {len(shapes)}"
         )
+    for i, (a, b) in enumerate(zip(shapes_ema, shapes)):
+        if a != b:
+            return GanLabError(
+                f"expected generator_ema to be a copy of generator (copy.deepcopy), got parameter {i} of shape {a} "
+                f"against {b}"
+            )
     return GanLabError("expected generator_ema and generator with parameters on one device and of one dtype")
 
 
@@ -64,7 +70,7 @@ def recalibrate_batchnorm(
         raise GanLabTypeError(f"expected generator as a network (an nn.Module), got {describe(generator)}")
     expect_int("latent_dim", latent_dim)
     expect_int("batches", batches)
-    expect_int("batch_size (BatchNorm needs 2 or more)", batch_size, minimum=2)
+    expect_int("batch_size", batch_size, minimum=2)  # BatchNorm in training mode needs 2 or more
     norms = [m for m in generator.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     if not norms:
         return generator.eval()

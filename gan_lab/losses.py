@@ -33,8 +33,12 @@ def check_logits(logits_real: torch.Tensor | None, logits_fake: torch.Tensor) ->
     """One float score per image, shape (N,) or (N, 1), on one device: else a one-line error saying what came.
 
     Every loss below calls it; it reads only shapes and dtypes (no device synchronisation), so it costs
-    microseconds per step. Images passed in place of scores are the mistake it is there for.
+    about a microsecond per step. Images passed in place of scores are the mistake it is there for.
     """
+    if _scores(logits_fake) and (
+        logits_real is None or _scores(logits_real) and logits_real.device == logits_fake.device
+    ):
+        return  # the fast path, taken at every training step; the slow one below only finds the words
     for name, logits in (("logits_real", logits_real), ("logits_fake", logits_fake)):
         if logits is None:
             continue
@@ -46,6 +50,14 @@ def check_logits(logits_real: torch.Tensor | None, logits_fake: torch.Tensor) ->
             )
     if logits_real is not None:
         expect_same_device(logits_real=logits_real, logits_fake=logits_fake)
+
+
+def _scores(logits: object) -> bool:
+    return (
+        isinstance(logits, torch.Tensor)
+        and logits.is_floating_point()
+        and (logits.ndim == 1 or logits.ndim == 2 and logits.shape[1] == 1)
+    )
 
 
 def discriminator_loss(logits_real: torch.Tensor, logits_fake: torch.Tensor, real_label: float = 1.0) -> torch.Tensor:

@@ -25,6 +25,8 @@ def check_sizes(**sizes: object) -> None:
 
 def check_z(z: object, latent_dim: int, image_like: bool = False) -> None:
     """z (N, latent_dim) in floating point; ``image_like`` also accepts DCGAN's (N, latent_dim, 1, 1)."""
+    if isinstance(z, torch.Tensor) and z.ndim == 2 and z.shape[1] == latent_dim and z.is_floating_point():
+        return  # the fast path, taken at every training step
     shape = f"(N, {latent_dim})" + (f" or (N, {latent_dim}, 1, 1)" if image_like else "")
     expect_tensor("z", z, shape, (2, 4) if image_like else (2,))
     if z.shape[1:] not in ((latent_dim,), (latent_dim, 1, 1)):
@@ -33,6 +35,8 @@ def check_z(z: object, latent_dim: int, image_like: bool = False) -> None:
 
 def check_images(x: object, channels: int, size: int, flat: bool = False) -> None:
     """x (N, channels, size, size) in floating point; ``flat`` also accepts (N, channels * size * size)."""
+    if isinstance(x, torch.Tensor) and x.shape[1:] == (channels, size, size) and x.is_floating_point():
+        return  # the fast path, taken at every training step
     shape = f"(N, {channels}, {size}, {size})" + (f" or (N, {channels * size * size})" if flat else "")
     expect_tensor("x", x, shape, (2, 4) if flat else (4,))
     if x.shape[1:] not in ((channels, size, size), (channels * size * size,) if flat else ()):
@@ -41,6 +45,8 @@ def check_images(x: object, channels: int, size: int, flat: bool = False) -> Non
 
 def check_labels(labels: object, n: int, num_classes: int) -> None:
     """labels (N,) of an integer dtype, one per image (their range is checked by :func:`labelled`)."""
+    if isinstance(labels, torch.Tensor) and labels.shape == (n,) and labels.dtype in (torch.int64, torch.int32):
+        return  # the fast path, taken at every training step
     expect_tensor("labels", labels, f"(N,) int64 in [0, {num_classes})", (1,), floating=False)
     if labels.is_floating_point() or labels.dtype == torch.bool:
         raise GanLabError(f"expected labels as class indices, an integer tensor, got {labels.dtype} (use .long())")
