@@ -222,7 +222,12 @@ LIBRARY = [
     ),
     lib("ema", "ema.ema_update(models.MLPGenerator(), models.MLPGenerator(), 1.5)", ValueError, "decay in [0, 1]"),
     lib("ema", "ema.ema_update(None, models.MLPGenerator(), 0.999)", TypeError, "expected generator_ema as a network"),
-    lib("ema", "ema.recalibrate_batchnorm(models.MLPGenerator(), 100, batch_size=1)", ValueError, "needs 2 or more"),
+    lib(
+        "ema",
+        "ema.recalibrate_batchnorm(models.MLPGenerator(), 100, batch_size=1)",
+        ValueError,
+        "expected batch_size >= 2, got 1",
+    ),
     lib("ema", "ema.recalibrate_batchnorm('G', 100)", TypeError, "expected generator as a network"),
     lib("augment", "augment.diff_augment(torch.zeros(28, 28), 'translation')", ValueError, "(N, C, H, W), a batch"),
     lib("augment", f"augment.diff_augment({X28}, 'rotate')", ValueError, "unknown augmentation 'rotate'"),
