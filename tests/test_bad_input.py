@@ -245,6 +245,8 @@ LIBRARY = [
     lib("checkpoint", "checkpoint.load_run(FILES['checkpoint'], device='gpu')", ValueError, "unknown device 'gpu'"),
     lib("checkpoint", "checkpoint.load_run(None)", TypeError, "expected a checkpoint path, got None"),
     lib("classifier", "load_classifier(FILES['checkpoint'])", ValueError, "is a training checkpoint"),
+    lib("evaluate", "to_classifier_input(torch.zeros(4, 3, 64, 64))", ValueError, "one channel, got (4, 3, 64, 64)"),
+    lib("evaluate", "to_classifier_input(torch.zeros(64, 64))", ValueError, "expected images of shape (N, 1, H, W)"),
     lib("classifier", "load_classifier(FILES['folder'] / 'none.pt')", ValueError, "no classifier weights at"),
     lib("live", "LiveProgress(models.MLPGenerator(), models.MLPDiscriminator(), steps=0)", ValueError, "steps >= 1"),
     lib("live", "LiveProgress(models.MLPGenerator(), None, steps=10)", TypeError, "expected discriminator as a"),
@@ -294,6 +296,7 @@ def namespace(files: dict[str, Path]) -> dict[str, Any]:
         theory,
     )
     from gan_lab.classifier import load_classifier
+    from gan_lab.evaluate import to_classifier_input
     from gan_lab.lab2d import metrics as lab2d_metrics
     from gan_lab.lab2d import mixtures
     from gan_lab.live import LiveProgress
@@ -305,6 +308,7 @@ def namespace(files: dict[str, Path]) -> dict[str, Any]:
         "lab2d_metrics": lab2d_metrics,
         "mixtures": mixtures,
         "load_classifier": load_classifier,
+        "to_classifier_input": to_classifier_input,
         "LiveProgress": LiveProgress,
         "MNISTClassifier": MNISTClassifier,
         "torch": torch,
