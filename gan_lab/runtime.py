@@ -1,59 +1,31 @@
-"""Run-time plumbing shared by every command: errors, device choice, seeding, atomic writes.
+"""Run-time plumbing shared by every command: tensor checks, device choice, seeding, atomic writes.
 
 Nothing here touches a GPU at import time; the device is chosen when a command runs.
 """
 
 from __future__ import annotations
 
-import argparse
-import operator
 import os
 import random
 import shutil
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
 
 import numpy as np
 import torch
 
-
-class GanLabError(ValueError):
-    """A user-facing error in one line saying what was expected and what came; the command line prints it
-    and exits with status 2. A ``ValueError``, so code that guards a call with ``except ValueError`` sees it."""
-
-
-class GanLabTypeError(GanLabError, TypeError):
-    """A :class:`GanLabError` about the kind of a value (not a tensor, an integer dtype): a ``TypeError`` too."""
-
+# the errors live one layer down (no torch there); every module may keep importing them from here
+from gan_lab.errors import GanLabError as GanLabError
+from gan_lab.errors import GanLabTypeError as GanLabTypeError
+from gan_lab.errors import OneLineParser as OneLineParser
+from gan_lab.errors import describe as describe
+from gan_lab.errors import expect_int as expect_int
+from gan_lab.errors import expect_suffix as expect_suffix
+from gan_lab.errors import first_line as first_line
 
 # --- checks at the public boundary: they read a tensor's metadata (shape, dtype, device), never its values,
 # so they cost no device synchronisation and run wherever a learner's call enters the package
-
-
-def describe(value: object) -> str:
-    """A value as an error message names it: ``a tensor (4, 1) torch.int64 on cpu``, ``a list``, ``3.5``."""
-    if isinstance(value, torch.Tensor):
-        return f"a tensor {tuple(value.shape)} {value.dtype} on {value.device}"
-    if isinstance(value, np.ndarray):
-        return f"a numpy array {value.shape} {value.dtype}"
-    if isinstance(value, (bool, int, float, str)) or value is None:
-        return repr(value)
-    return f"a {type(value).__name__}"
-
-
-def expect_int(name: str, value: object, minimum: int = 1) -> int:
-    """``value`` as an int (numpy integers too, never a bool or a float), at least ``minimum``."""
-    try:
-        if isinstance(value, bool):
-            raise TypeError
-        number = operator.index(value)
-    except TypeError:
-        raise GanLabTypeError(f"expected {name} as an integer >= {minimum}, got {describe(value)}") from None
-    if number < minimum:
-        raise GanLabError(f"expected {name} >= {minimum}, got {number}")
-    return number
 
 
 def expect_tensor(
@@ -76,25 +48,6 @@ def expect_same_device(**tensors: torch.Tensor) -> None:
     if len(devices) > 1:
         where = ", ".join(f"{name} on {t.device}" for name, t in tensors.items())
         raise GanLabError(f"expected all on one device, got {where} (move them with .to(device))")
-
-
-class OneLineParser(argparse.ArgumentParser):
-    """argparse, but a malformed command line gets one line on stderr (not the whole usage) and exit 2."""
-
-    def error(self, message: str) -> NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
-
-
-def expect_suffix(flag: str, path: str | Path, suffix: str) -> None:
-    """A command's output file must have the suffix of what is written into it (``.png``, ``.json`` ...)."""
-    if Path(path).suffix.lower() != suffix:
-        raise GanLabError(f"{flag} must be a {suffix} file (that is what it writes), got {str(path)!r}")
-
-
-def first_line(err: BaseException) -> str:
-    """The first line of an exception's message for a one-line error, or its type when the message is empty."""
-    text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__
 
 
 def pick_device(name: str = "auto") -> torch.device:

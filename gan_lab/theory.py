@@ -21,7 +21,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import xlogy
 
-from gan_lab.runtime import GanLabError, GanLabTypeError, describe, expect_int
+from gan_lab.errors import GanLabError, GanLabTypeError, describe, expect_int
 
 __all__ = [
     "GaussianMixture1D",

@@ -7,8 +7,8 @@ import sys
 import warnings
 from pathlib import Path
 
+from gan_lab.errors import OneLineParser
 from gan_lab.grading import batch, release, sandbox
-from gan_lab.runtime import OneLineParser
 
 REPO = Path(__file__).resolve().parents[2]
 COMMANDS = {
