@@ -52,7 +52,7 @@ def main() -> int:
         commands = []
         for case in table.COMMANDS:
             args = table.command_args(case, files)
-            status, lines = table.run_command(case.area, args)
+            status, lines = table.run_command(case.area, args, files["folder"])
             ok = status == 2 and len(lines) == 1 and case.fragment in lines[0]
             wrong += not ok
             line = cell(clean(" ".join([case.area, *map(shlex.quote, args)])))

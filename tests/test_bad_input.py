@@ -403,12 +403,14 @@ COMMANDS = [
     cmd(GAN_LAB, "export --checkpoint {notes}", "not a readable gan_lab checkpoint"),
     cmd(GAN_LAB, "export --checkpoint {checkpoint} --format tflite", "argument --format: invalid choice: 'tflite'"),
     cmd(GAN_LAB, "export --checkpoint {checkpoint} --out {tmp}/g.pt", "--out must be a .onnx file"),
-    cmd(GAN_LAB, "train-classifier --epochs 0", "--epochs must be a positive integer, got 0"),
-    cmd(GAN_LAB, "train-classifier --batch-size -1", "--batch-size must be a positive integer, got -1"),
-    cmd(GAN_LAB, "train-classifier --lr 0", "--lr must be > 0, got 0.0"),
-    cmd(GAN_LAB, "train-classifier --dataset fashion-mnist", "argument --dataset: invalid choice"),
+    cmd(GAN_LAB, "train-classifier --epochs 0 --out {tmp}/c.pt", "--epochs must be a positive integer, got 0"),
+    cmd(
+        GAN_LAB, "train-classifier --batch-size -1 --out {tmp}/c.pt", "--batch-size must be a positive integer, got -1"
+    ),
+    cmd(GAN_LAB, "train-classifier --lr 0 --out {tmp}/c.pt", "--lr must be > 0, got 0.0"),
+    cmd(GAN_LAB, "train-classifier --dataset fashion-mnist --out {tmp}/c.pt", "argument --dataset: invalid choice"),
     cmd(GAN_LAB, "train-classifier --out {tmp}/weights.json", "--out must be a .pt file"),
-    cmd(GAN_LAB, "train-classifier --device tpu", "unknown device 'tpu'"),
+    cmd(GAN_LAB, "train-classifier --device tpu --out {tmp}/c.pt", "unknown device 'tpu'"),
     cmd(GRADING, "", "the following arguments are required: command"),
     cmd(GRADING, "publish", "argument command: invalid choice: 'publish'"),
     cmd(GRADING, "grade --root {tmp}/nowhere", "has no nbgrader_config.py"),
@@ -422,14 +424,16 @@ COMMANDS = [
 ]
 
 
-def run_command(program: str, args: list[str]) -> tuple[int | str | None, list[str]]:
+def run_command(program: str, args: list[str], cwd: Path) -> tuple[int | str | None, list[str]]:
     """Run a command in this process: its exit status and the lines it printed on stderr."""
     if program == GAN_LAB:
         from gan_lab.cli import main
     else:
         from gan_lab.grading.__main__ import main
     stderr = io.StringIO()
-    with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()):
+    # in a folder of its own: a row whose check is missing must not leave grid.png or runs/ in the repository
+    # (train-classifier rows name their --out: its default is the package's committed weights)
+    with contextlib.redirect_stderr(stderr), contextlib.redirect_stdout(io.StringIO()), contextlib.chdir(cwd):
         try:
             status = main(args)
         except SystemExit as exit:  # argparse exits by itself
@@ -469,7 +473,7 @@ def test_a_bad_call_says_what_was_expected(case: Case, files: dict[str, Path]) -
 
 @pytest.mark.parametrize("case", COMMANDS, ids=ident)
 def test_a_bad_command_line_is_one_line_and_status_2(case: Case, files: dict[str, Path]) -> None:
-    status, lines = run_command(case.area, command_args(case, files))
+    status, lines = run_command(case.area, command_args(case, files), files["folder"])
     assert status == 2, (status, lines)
     assert len(lines) == 1, lines
     assert case.fragment in lines[0], f"{case.fragment!r} not in {lines[0]!r}"

@@ -75,6 +75,7 @@ def run(cfg: EvaluateConfig) -> dict:
         raise GanLabError(
             f"expected --kid-subsets >= 1 and --kid-subset-size >= 2, got {cfg.kid_subsets} and {cfg.kid_subset_size}"
         )
+    device = cfg.setup()  # the shared options first, checked in one place
     # what would fail only at the end, after minutes of work, fails now
     if cfg.out:
         expect_suffix("--out", cfg.out, ".json")
@@ -82,7 +83,6 @@ def run(cfg: EvaluateConfig) -> dict:
         raise GanLabError(f"--figures must be a folder (the figures go into it), got the file {cfg.figures}")
     if cfg.stages and not glob.glob(cfg.stages):
         raise GanLabError(f"--stages {cfg.stages!r} matches no file")
-    device = cfg.setup()
     t0 = time.perf_counter()
     trained = load_run(cfg.checkpoint, device)
     generator, train_cfg = trained.sampler, trained.config

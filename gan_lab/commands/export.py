@@ -83,10 +83,10 @@ def run(cfg: ExportConfig) -> Path:
         raise GanLabError("--checkpoint is required: the checkpoint.pt of a run made by 'gan-lab train'")
     if cfg.format not in FORMATS:
         raise GanLabError(f"unknown format {cfg.format!r}: expected one of {', '.join(FORMATS)}")
-    if cfg.out:
-        expect_suffix("--out", cfg.out, "." + cfg.format)
     _onnx()  # before any work: a missing onnx is a one-line error
     cfg.setup()
+    if cfg.out:
+        expect_suffix("--out", cfg.out, "." + cfg.format)
     trained = load_run(cfg.checkpoint, "cpu")
     latent_dim, num_classes = trained.config.latent_dim, model_spec(trained.config.model).num_classes
     out = Path(cfg.out) if cfg.out else Path(cfg.checkpoint).with_name("generator.onnx")

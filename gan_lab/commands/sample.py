@@ -55,10 +55,10 @@ def run(cfg: SampleConfig) -> None:
         raise GanLabError("--checkpoint is required: the checkpoint.pt of a run made by 'gan-lab train'")
     if cfg.n < 1:
         raise GanLabError(f"--n must be a positive integer, got {cfg.n}")
+    device = cfg.setup()  # the shared options first, checked in one place
     expect_suffix("--out", cfg.out, ".png")
     if cfg.npz:
         expect_suffix("--npz", cfg.npz, ".npz")
-    device = cfg.setup()
     trained = load_run(cfg.checkpoint, device)
     spec = model_spec(trained.config.model)
     if cfg.digit != -1 and not spec.conditional:

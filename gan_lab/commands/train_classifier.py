@@ -51,9 +51,9 @@ def run(cfg: TrainClassifierConfig) -> dict:
             raise GanLabError(f"--{name.replace('_', '-')} must be a positive integer, got {getattr(cfg, name)}")
     if not cfg.lr > 0:
         raise GanLabError(f"--lr must be > 0, got {cfg.lr}")
+    device = cfg.setup()  # the shared options first, checked in one place
     if cfg.out:
         expect_suffix("--out", cfg.out, ".pt")
-    device = cfg.setup()
     train = load_dataset(cfg.dataset, 28, cfg.data_dir, device, "train", exclude_sample=True)
     heldout = load_dataset(cfg.dataset, 28, cfg.data_dir, device, "heldout")
     print(f"data: {train.description}; held out: {heldout.description}", flush=True)
