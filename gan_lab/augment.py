@@ -23,13 +23,21 @@ from collections.abc import Callable
 
 import torch
 
-from gan_lab.runtime import GanLabError
+from gan_lab.runtime import GanLabError, GanLabTypeError, describe, expect_tensor
+
+
+def _check(x: object, ratio: object) -> None:
+    expect_tensor("x", x, "(N, C, H, W), a batch of images", (4,))
+    if not isinstance(ratio, (int, float)) or not 0.0 < ratio <= 1.0:
+        raise GanLabError(f"expected ratio in (0, 1], a fraction of the image size, got {ratio!r}")
+
 
 BACKGROUND = -1.0  # data are scaled to [-1, 1] with black (0 in pixel values) at -1
 
 
 def translate(x: torch.Tensor, ratio: float = 0.125) -> torch.Tensor:
     """Shift each image by its own random (dy, dx), up to ``ratio`` of the size, filling with background."""
+    _check(x, ratio)
     n, _, h, w = x.shape
     sy, sx = int(h * ratio + 0.5), int(w * ratio + 0.5)  # 28x28: 4 pixels; 64x64: 8 pixels
     dy = torch.randint(-sy, sy + 1, (n, 1, 1), device=x.device)
@@ -44,6 +52,7 @@ def translate(x: torch.Tensor, ratio: float = 0.125) -> torch.Tensor:
 
 def cutout(x: torch.Tensor, ratio: float = 0.5) -> torch.Tensor:
     """Blank one random square per image (side ``ratio`` of the size) to 0, the mid-grey of [-1, 1]."""
+    _check(x, ratio)
     n, _, h, w = x.shape
     ch, cw = int(h * ratio + 0.5), int(w * ratio + 0.5)
     # centres may sit near the border, so the square is sometimes clipped, as in Zhao et al.
@@ -61,6 +70,8 @@ AUGMENTATIONS: dict[str, Callable[[torch.Tensor], torch.Tensor]] = {"translation
 
 def parse_policy(policy: str) -> tuple[str, ...]:
     """``"translation,cutout"`` -> ``("translation", "cutout")``; ``""`` -> ``()``. Raises on unknown names."""
+    if not isinstance(policy, str):
+        raise GanLabTypeError(f"expected policy as a string such as 'translation,cutout', got {describe(policy)}")
     names = tuple(p.strip() for p in policy.split(",") if p.strip())
     unknown = [p for p in names if p not in AUGMENTATIONS]
     if unknown:
@@ -72,6 +83,7 @@ def parse_policy(policy: str) -> tuple[str, ...]:
 
 def diff_augment(x: torch.Tensor, policy: str | tuple[str, ...]) -> torch.Tensor:
     """Apply every augmentation of ``policy`` in order, with fresh randomness per image and per call."""
-    for name in parse_policy(policy) if isinstance(policy, str) else policy:
+    names = parse_policy(",".join(map(str, policy)) if isinstance(policy, (tuple, list)) else policy)
+    for name in names:
         x = AUGMENTATIONS[name](x)
     return x

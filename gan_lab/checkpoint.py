@@ -22,7 +22,7 @@ from torch import nn
 
 from gan_lab.config import TrainConfig
 from gan_lab.models import build_models
-from gan_lab.runtime import GanLabError, atomic_write, first_line
+from gan_lab.runtime import GanLabError, GanLabTypeError, atomic_write, describe, first_line, pick_device
 
 FORMAT = "gan_lab-checkpoint-v1"
 
@@ -125,17 +125,24 @@ class Run:
 
 def load_run(path: str | Path, device: str | torch.device = "cpu") -> Run:
     """Rebuild the networks of the checkpoint at ``path`` on ``device``, with the run's config and epoch."""
+    device = pick_device(device)  # a bad device name is a one-line error before the file is read
     state = load_checkpoint(path, map_location=device)
-    cfg = TrainConfig.from_dict(state["config"])
-    channels = int(state["channels"])
-    generator, discriminator = build_models(cfg.model, cfg.latent_dim, channels)
-    generator.load_state_dict(state["generator"])
-    discriminator.load_state_dict(state["discriminator"])
-    generator_ema = None
-    if "generator_ema" in state:
-        generator_ema = copy.deepcopy(generator)
-        generator_ema.load_state_dict(state["generator_ema"])
-        generator_ema = generator_ema.to(device).eval()
+    try:
+        cfg = TrainConfig.from_dict(state["config"])
+        channels = int(state["channels"])
+        generator, discriminator = build_models(cfg.model, cfg.latent_dim, channels)
+        generator.load_state_dict(state["generator"])
+        discriminator.load_state_dict(state["discriminator"])
+        generator_ema = None
+        if "generator_ema" in state:
+            generator_ema = copy.deepcopy(generator)
+            generator_ema.load_state_dict(state["generator_ema"])
+            generator_ema = generator_ema.to(device).eval()
+    except (KeyError, TypeError, RuntimeError) as err:  # a missing entry, or weights that do not fit the model
+        raise GanLabError(
+            f"{path} is an incomplete gan_lab checkpoint or one of another version ({type(err).__name__}: "
+            f"{first_line(err)}); sample from a checkpoint written by this version's 'gan-lab train'"
+        ) from err
     return Run(
         Path(path),
         cfg,
@@ -154,14 +161,22 @@ def save_checkpoint(state: dict[str, Any], path: str | Path) -> Path:
 
 def load_checkpoint(path: str | Path, map_location: str | torch.device = "cpu") -> dict[str, Any]:
     """Load a checkpoint written by :func:`save_checkpoint`, or raise a one-line :class:`GanLabError`."""
+    if not isinstance(path, (str, Path)):
+        raise GanLabTypeError(f"expected a checkpoint path, got {describe(path)}")
     path = Path(path)
+    if path.is_dir():
+        inside = " (it holds checkpoint.pt: pass that)" if (path / "checkpoint.pt").is_file() else ""
+        raise GanLabError(f"expected a checkpoint file, got the folder {path}{inside}")
     if not path.is_file():
         raise GanLabError(f"no checkpoint at {path}: expected a checkpoint.pt written by 'gan-lab train'")
+    with path.open("rb") as f:
+        if f.read(4) != b"PK\x03\x04":  # torch.save writes a zip archive
+            raise GanLabError(f"{path} is not a readable gan_lab checkpoint (not a file written by torch.save)")
     try:
         state = torch.load(path, map_location=map_location, weights_only=True)
     except Exception as err:  # a damaged file fails in many ways (zip, pickle, KeyError, EOF): all mean 'unreadable'
         raise GanLabError(
-            f"{path} is not a readable gan_lab checkpoint (corrupt or truncated: {first_line(err)}); "
+            f"{path} is not a readable gan_lab checkpoint (corrupt or truncated: {first_line(err)[:100]}); "
             "restore it from a copy or start a new run"
         ) from err
     if not isinstance(state, dict) or state.get("format") != FORMAT:

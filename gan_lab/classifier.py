@@ -108,8 +108,12 @@ def load_classifier(path: str | Path = WEIGHTS_PATH, device: str | torch.device 
         raise GanLabError(f"no classifier weights at {path}: run 'gan-lab train-classifier' to make them")
     try:
         state = torch.load(path, map_location=device, weights_only=True)
+        if isinstance(state, dict) and "generator" in state:
+            raise GanLabError(f"{path} is a training checkpoint ('gan-lab train'), not classifier weights")
         model = MNISTClassifier()
         model.load_state_dict(state)
+    except GanLabError:
+        raise
     except Exception as err:  # corrupt file, wrong keys or shapes: all mean "not our weights"
         raise GanLabError(f"{path} is not a readable gan_lab classifier ({first_line(err)})") from err
     return model.to(device).eval()

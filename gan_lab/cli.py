@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from dataclasses import MISSING, fields
 
 from gan_lab.commands import COMMANDS
-from gan_lab.runtime import GanLabError
+from gan_lab.runtime import GanLabError, OneLineParser, first_line
 
 
 def _add_fields(parser: argparse.ArgumentParser, config_cls: type) -> None:
@@ -31,16 +31,9 @@ def _add_fields(parser: argparse.ArgumentParser, config_cls: type) -> None:
             parser.add_argument(flag, type=kind, default=default, choices=f.metadata.get("choices"), help=help_text)
 
 
-class _Parser(argparse.ArgumentParser):
-    """argparse, but a malformed command line gets one line on stderr (not the whole usage) and exit 2."""
-
-    def error(self, message: str) -> typing.NoReturn:
-        self.exit(2, f"{self.prog}: error: {message} (see '{self.prog} --help')\n")
-
-
 def build_parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="gan-lab", description="GAN Lab: train, sample and evaluate GANs on MNIST.")
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=_Parser)
+    parser = OneLineParser(prog="gan-lab", description="GAN Lab: train, sample and evaluate GANs on MNIST.")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=OneLineParser)
     for name, command in COMMANDS.items():
         p = sub.add_parser(name, help=command.help, description=(command.config.__doc__ or command.help).strip())
         _add_fields(p, command.config)
@@ -55,6 +48,10 @@ def main(argv: Sequence[str] | None = None) -> int:
         command.run(cfg)
     except GanLabError as err:
         print(f"gan-lab {args.command}: error: {err}", file=sys.stderr)
+        return 2
+    except OSError as err:  # a file the command reads or writes: the environment's doing, not a bug to trace
+        where = f" ({err.filename})" if err.filename else ""
+        print(f"gan-lab {args.command}: error: {first_line(err)}{where}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(f"gan-lab {args.command}: interrupted{command.interrupted(cfg)}", file=sys.stderr)

@@ -13,6 +13,7 @@ import torch
 from torch import nn
 
 from gan_lab.latent import sample_noise
+from gan_lab.runtime import GanLabError, GanLabTypeError, describe, expect_int
 
 
 @torch.no_grad()
@@ -22,7 +23,33 @@ def ema_update(generator_ema: nn.Module, generator: nn.Module, decay: float) -> 
     Only parameters are averaged. BatchNorm's running statistics belong to the weights that produced
     them, so the average gets its own from ``recalibrate_batchnorm``.
     """
-    torch._foreach_lerp_(list(generator_ema.parameters()), list(generator.parameters()), 1.0 - decay)
+    if not isinstance(decay, (int, float)) or not 0.0 <= decay <= 1.0:
+        raise GanLabError(f"expected decay in [0, 1] (e.g. 0.999), got {decay!r}")
+    try:
+        torch._foreach_lerp_(list(generator_ema.parameters()), list(generator.parameters()), 1.0 - decay)
+    except (RuntimeError, AttributeError) as err:  # diagnosed only when it fails: nothing added to a good step
+        raise _mismatch(generator_ema, generator) from err
+
+
+def _mismatch(generator_ema: object, generator: object) -> GanLabError:
+    """Why two generators cannot be averaged: not networks, or not copies of one architecture."""
+    for name, m in (("generator_ema", generator_ema), ("generator", generator)):
+        if not isinstance(m, nn.Module):
+            return GanLabTypeError(f"expected {name} as a network (an nn.Module), got {describe(m)}")
+    shapes_ema = [tuple(p.shape) for p in generator_ema.parameters()]
+    shapes = [tuple(p.shape) for p in generator.parameters()]
+    if len(shapes_ema) != len(shapes):
+        return GanLabError(
+            f"expected generator_ema to be a copy of generator (copy.deepcopy), got {len(shapes_ema)} parameters "
+            f"against {len(shapes)}"
+        )
+    for i, (a, b) in enumerate(zip(shapes_ema, shapes)):
+        if a != b:
+            return GanLabError(
+                f"expected generator_ema to be a copy of generator (copy.deepcopy), got parameter {i} of shape {a} "
+                f"against {b}"
+            )
+    return GanLabError("expected generator_ema and generator with parameters on one device and of one dtype")
 
 
 @torch.no_grad()
@@ -39,6 +66,11 @@ def recalibrate_batchnorm(
     depend on the recalibration seed; the measurements behind both choices are in the notes of
     ``book/results/reference_runs.json``. Returns ``generator`` in eval mode.
     """
+    if not isinstance(generator, nn.Module):
+        raise GanLabTypeError(f"expected generator as a network (an nn.Module), got {describe(generator)}")
+    expect_int("latent_dim", latent_dim)
+    expect_int("batches", batches)
+    expect_int("batch_size", batch_size, minimum=2)  # BatchNorm in training mode needs 2 or more
     norms = [m for m in generator.modules() if isinstance(m, nn.modules.batchnorm._BatchNorm)]
     if not norms:
         return generator.eval()

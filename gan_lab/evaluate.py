@@ -21,10 +21,14 @@ import torch.nn.functional as F
 
 from gan_lab import metrics
 from gan_lab.latent import sample_noise
+from gan_lab.runtime import GanLabError, expect_tensor
 
 
 def to_classifier_input(images: torch.Tensor) -> torch.Tensor:
     """(N, 1, H, W) in [-1, 1] -> (N, 1, 28, 28) in [-1, 1]: antialiased bilinear resize when H != 28."""
+    expect_tensor("images", images, "(N, 1, H, W), a batch of digits", (4,))
+    if images.shape[1] != 1:
+        raise GanLabError(f"expected images of shape (N, 1, H, W), one channel, got {tuple(images.shape)}")
     if images.shape[-1] != 28 or images.shape[-2] != 28:
         images = F.interpolate(images.float(), size=(28, 28), mode="bilinear", antialias=True, align_corners=False)
     return images.clamp(-1.0, 1.0)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import torch
 
-from gan_lab.runtime import GanLabError
+from gan_lab.runtime import GanLabError, GanLabTypeError, describe, expect_int, expect_tensor
 
 # the --truncation flag of 'gan-lab sample' and 'gan-lab evaluate'
 TRUNCATION_HELP = "draw z from N(0, I) truncated to [-T, T] per coordinate (Brock et al. 2019); 0: off"
@@ -45,9 +45,17 @@ def sample_noise(n: int, latent_dim: int, seed: int | torch.Generator, truncatio
     Score at every threshold, because the class itself is encoded in $z$ (see the book's evaluation
     chapter).
     """
-    if not truncation >= 0:  # also rejects NaN
+    n, latent_dim = expect_int("n", n, minimum=0), expect_int("latent_dim", latent_dim)
+    if not isinstance(seed, torch.Generator):
+        try:
+            seed = torch.Generator().manual_seed(expect_int("seed", seed, minimum=-(2**63)))
+        except GanLabTypeError:
+            raise GanLabTypeError(f"expected seed as an int or a CPU torch.Generator, got {describe(seed)}") from None
+    elif seed.device.type != "cpu":
+        raise GanLabError(f"expected a CPU torch.Generator (z is the same on every device), got one on {seed.device}")
+    if not isinstance(truncation, (int, float)) or not truncation >= 0:  # also rejects NaN
         raise GanLabError(f"--truncation must be 0 (off) or a positive threshold such as 1.0, got {truncation}")
-    rng = seed if isinstance(seed, torch.Generator) else torch.Generator().manual_seed(seed)
+    rng = seed
     if truncation == 0:
         return torch.randn(n, latent_dim, generator=rng)
     t = torch.tensor(float(truncation), dtype=torch.float64)
@@ -57,6 +65,8 @@ def sample_noise(n: int, latent_dim: int, seed: int | torch.Generator, truncatio
 
 
 def _as_steps(t: torch.Tensor | float | list[float], like: torch.Tensor) -> torch.Tensor:
+    if not isinstance(t, (torch.Tensor, int, float, list, tuple)):
+        raise GanLabTypeError(f"expected t as a number, a list of numbers or a tensor, got {describe(t)}")
     return torch.as_tensor(t, dtype=like.dtype, device=like.device).reshape(-1, 1)  # (T, 1)
 
 
@@ -65,6 +75,7 @@ def lerp(z0: torch.Tensor, z1: torch.Tensor, t: torch.Tensor | float | list[floa
 
     $$\mathrm{lerp}(z_0, z_1; t) = (1 - t)\, z_0 + t\, z_1$$
     """
+    _check_ends(z0, z1)
     t = _as_steps(t, z0)
     return (1.0 - t) * z0 + t * z1
 
@@ -81,27 +92,36 @@ def slerp(z0: torch.Tensor, z1: torch.Tensor, t: torch.Tensor | float | list[flo
     When $\sin \Omega < $ ``eps`` (nearly parallel vectors) it falls back to :func:`lerp`, its limit;
     exactly opposite vectors have no unique arc and raise ``ValueError``.
     """
+    _check_ends(z0, z1)
     t = _as_steps(t, z0)
     cos = torch.dot(z0, z1) / (z0.norm() * z1.norm())
     omega = torch.arccos(cos.clamp(-1.0, 1.0))
     sin = torch.sin(omega)
     if sin < eps:
         if cos < 0:
-            raise ValueError("slerp between opposite vectors is undefined: the great circle is not unique")
+            raise GanLabError("slerp between opposite vectors is undefined: the great circle is not unique")
         return lerp(z0, z1, t)
     return (torch.sin((1.0 - t) * omega) / sin) * z0 + (torch.sin(t * omega) / sin) * z1
 
 
+def _check_ends(z0: torch.Tensor, z1: torch.Tensor) -> None:
+    """Two latent vectors of the same size d, shape (d,) each: the ends of a walk."""
+    expect_tensor("z0", z0, "(d,), one latent vector", (1,))
+    expect_tensor("z1", z1, "(d,), one latent vector", (1,))
+    if z0.shape != z1.shape:
+        raise GanLabError(f"expected z0 and z1 of the same shape (d,), got {tuple(z0.shape)} and {tuple(z1.shape)}")
+
+
 def interpolate(z0: torch.Tensor, z1: torch.Tensor, steps: int, method: str = "slerp") -> torch.Tensor:
     """``steps`` latent vectors from ``z0`` to ``z1`` inclusive, shape (steps, d); ``method``: slerp or lerp."""
-    if steps < 2:
-        raise ValueError(f"steps must be at least 2 (the two ends), got {steps}")
+    expect_int("steps (the two ends included)", steps, minimum=2)
+    _check_ends(z0, z1)
     t = torch.linspace(0.0, 1.0, steps, dtype=z0.dtype, device=z0.device)
     if method == "slerp":
         return slerp(z0, z1, t)
     if method == "lerp":
         return lerp(z0, z1, t)
-    raise ValueError(f"unknown method {method!r}: expected 'slerp' or 'lerp'")
+    raise GanLabError(f"unknown method {method!r}: expected 'slerp' or 'lerp'")
 
 
 def attribute_vector(z: torch.Tensor, scores: torch.Tensor, k: int) -> torch.Tensor:
@@ -115,11 +135,13 @@ def attribute_vector(z: torch.Tensor, scores: torch.Tensor, k: int) -> torch.Ten
     Adding a multiple of $a$ to a new $z$ moves $G(z)$ towards more of the attribute (White 2016;
     Radford et al. 2015 average three exemplars per concept before doing the arithmetic).
     """
-    if z.ndim != 2 or scores.shape != (z.shape[0],):
-        raise ValueError(
+    expect_tensor("z", z, "(N, d)", (2,))
+    expect_tensor("scores", scores, "(N,)", (1,), floating=False)
+    if scores.shape != (z.shape[0],):
+        raise GanLabError(
             f"expected z of shape (N, d) and scores of shape (N,), got {tuple(z.shape)} and {tuple(scores.shape)}"
         )
-    if not 1 <= k <= z.shape[0] // 2:
-        raise ValueError(f"k must be between 1 and N // 2 = {z.shape[0] // 2}, got {k}")
+    if not isinstance(k, int) or not 1 <= k <= z.shape[0] // 2:
+        raise GanLabError(f"k must be between 1 and N // 2 = {z.shape[0] // 2}, got {k}")
     order = torch.argsort(scores)
     return z[order[-k:]].mean(0) - z[order[:k]].mean(0)

@@ -17,6 +17,7 @@ import torch
 from torch import nn
 
 from gan_lab.plots import make_grid, to_unit
+from gan_lab.runtime import GanLabError, GanLabTypeError, describe, expect_int, expect_tensor
 
 
 class LiveProgress:
@@ -37,6 +38,11 @@ class LiveProgress:
         n_images: int = 64,
         seed: int = 0,
     ) -> None:
+        for name, net in (("generator", generator), ("discriminator", discriminator)):
+            if not isinstance(net, nn.Module):
+                raise GanLabTypeError(f"expected {name} as a network (an nn.Module), got {describe(net)}")
+        for name, value in (("steps", steps), ("every", every), ("latent_dim", latent_dim), ("n_images", n_images)):
+            expect_int(name, value)
         self.generator, self.discriminator = generator, discriminator
         self.steps, self.every = steps, max(1, every)
         self.probe_every = max(1, self.every // 10)
@@ -58,7 +64,10 @@ class LiveProgress:
         x_fake: torch.Tensor,
     ) -> None:
         """Record step ``step`` (1-based) of the run; redraw every ``every`` steps and at the last step."""
+        if not (isinstance(step, int) and 1 <= step <= self.steps):
+            raise GanLabError(f"expected step in 1..{self.steps} (counted from 1), got {step!r}")
         if self.stats is None:
+            expect_tensor("x_real", x_real, "(N, C, H, W), the real batch", floating=False)
             self.stats = torch.full((self.steps, 4), float("nan"), device=x_real.device)
             self.start, self.start_cpu = time.perf_counter(), time.process_time()
         row = self.stats[step - 1]

@@ -19,10 +19,45 @@ a sigmoid followed by ``log`` underflows to ``-inf`` once $|\ell| \gtrsim 17$ in
 
 from __future__ import annotations
 
+import numbers
+
 import torch
 import torch.nn.functional as F
 
+from gan_lab.runtime import GanLabError, expect_same_device, expect_tensor
+
 GENERATOR_LOSSES = ("non-saturating", "saturating")
+
+
+def check_logits(logits_real: torch.Tensor | None, logits_fake: torch.Tensor) -> None:
+    """One float score per image, shape (N,) or (N, 1), on one device: else a one-line error saying what came.
+
+    Every loss below calls it; it reads only shapes and dtypes (no device synchronisation), so it costs
+    about a microsecond per step. Images passed in place of scores are the mistake it is there for.
+    """
+    if _scores(logits_fake) and (
+        logits_real is None or _scores(logits_real) and logits_real.device == logits_fake.device
+    ):
+        return  # the fast path, taken at every training step; the slow one below only finds the words
+    for name, logits in (("logits_real", logits_real), ("logits_fake", logits_fake)):
+        if logits is None:
+            continue
+        expect_tensor(name, logits, "(N,) or (N, 1), one score per image", (1, 2))
+        if logits.ndim == 2 and logits.shape[1] != 1:
+            raise GanLabError(
+                f"expected {name} of shape (N,) or (N, 1), one score per image, got {tuple(logits.shape)}"
+                " (pass the discriminator's output, not images or class logits)"
+            )
+    if logits_real is not None:
+        expect_same_device(logits_real=logits_real, logits_fake=logits_fake)
+
+
+def _scores(logits: object) -> bool:
+    return (
+        isinstance(logits, torch.Tensor)
+        and logits.is_floating_point()
+        and (logits.ndim == 1 or logits.ndim == 2 and logits.shape[1] == 1)
+    )
 
 
 def discriminator_loss(logits_real: torch.Tensor, logits_fake: torch.Tensor, real_label: float = 1.0) -> torch.Tensor:
@@ -36,6 +71,9 @@ def discriminator_loss(logits_real: torch.Tensor, logits_fake: torch.Tensor, rea
     softened, so the discriminator is discouraged from over-confident real scores without rewarding
     the generator for the fakes it already produces.
     """
+    check_logits(logits_real, logits_fake)
+    if not isinstance(real_label, numbers.Real) or not 0.0 <= real_label <= 1.0:
+        raise GanLabError(f"expected real_label in [0, 1] (a probability target; 0.9 smooths), got {real_label!r}")
     loss_real = F.binary_cross_entropy_with_logits(logits_real, torch.full_like(logits_real, real_label))
     loss_fake = F.binary_cross_entropy_with_logits(logits_fake, torch.zeros_like(logits_fake))
     return loss_real + loss_fake
@@ -50,6 +88,7 @@ def generator_loss_saturating(logits_fake: torch.Tensor) -> torch.Tensor:
     Its gradient with respect to the logit is $-\sigma(\ell)$: close to 0 exactly when the
     discriminator confidently rejects the fakes ($\ell \ll 0$), early in training. Hence "saturating".
     """
+    check_logits(None, logits_fake)
     return -F.binary_cross_entropy_with_logits(logits_fake, torch.zeros_like(logits_fake))
 
 
@@ -62,6 +101,7 @@ def generator_loss_non_saturating(logits_fake: torch.Tensor) -> torch.Tensor:
     Same fixed point as the saturating loss, but its gradient with respect to the logit is
     $\sigma(\ell) - 1 \approx -1$ when the discriminator rejects the fakes: strong gradients early on.
     """
+    check_logits(None, logits_fake)
     return F.binary_cross_entropy_with_logits(logits_fake, torch.ones_like(logits_fake))
 
 
@@ -71,7 +111,7 @@ def generator_loss(logits_fake: torch.Tensor, kind: str = "non-saturating") -> t
         return generator_loss_non_saturating(logits_fake)
     if kind == "saturating":
         return generator_loss_saturating(logits_fake)
-    raise ValueError(f"unknown generator loss {kind!r}: expected one of {', '.join(GENERATOR_LOSSES)}")
+    raise GanLabError(f"unknown generator loss {kind!r}: expected one of {', '.join(GENERATOR_LOSSES)}")
 
 
 # --- beyond the cross-entropy: least squares, Wasserstein and hinge -------------------------------------------
@@ -90,11 +130,13 @@ def lsgan_discriminator_loss(logits_real: torch.Tensor, logits_fake: torch.Tenso
     A fake far on the real side of the decision boundary is still penalised, so it keeps a gradient
     where the sigmoid cross-entropy has saturated.
     """
+    check_logits(logits_real, logits_fake)
     return 0.5 * ((logits_real - 1.0) ** 2).mean() + 0.5 * (logits_fake**2).mean()
 
 
 def lsgan_generator_loss(logits_fake: torch.Tensor) -> torch.Tensor:
     r"""Least squares generator loss (Mao et al. 2017), target $c = 1$: $\mathcal{L}_G^{ls} = \frac{1}{2N}\sum_i (\ell^{fake}_i - 1)^2$."""
+    check_logits(None, logits_fake)
     return 0.5 * ((logits_fake - 1.0) ** 2).mean()
 
 
@@ -106,11 +148,13 @@ def wasserstein_critic_loss(logits_real: torch.Tensor, logits_fake: torch.Tensor
     with $f$ the critic (its score is ``logits_*``). It only estimates $-W_1$ when $f$ is 1-Lipschitz,
     which weight clipping, the gradient penalty or spectral normalisation (``gan_lab.regularizers``) enforce.
     """
+    check_logits(logits_real, logits_fake)
     return logits_fake.mean() - logits_real.mean()
 
 
 def wasserstein_generator_loss(logits_fake: torch.Tensor) -> torch.Tensor:
     r"""The generator's Wasserstein loss $\mathcal{L}_G^{W} = -\frac{1}{N}\sum_i f(\tilde x_i)$ (also the hinge GAN's)."""
+    check_logits(None, logits_fake)
     return -logits_fake.mean()
 
 
@@ -122,6 +166,7 @@ def hinge_discriminator_loss(logits_real: torch.Tensor, logits_fake: torch.Tenso
     Scores beyond the margin ($\ell^{real} > 1$, $\ell^{fake} < -1$) cost nothing, so the discriminator
     stops pushing points that are already classified with a margin.
     """
+    check_logits(logits_real, logits_fake)
     return F.relu(1.0 - logits_real).mean() + F.relu(1.0 + logits_fake).mean()
 
 
@@ -140,7 +185,7 @@ def family_discriminator_loss(kind: str, logits_real: torch.Tensor, logits_fake:
         return wasserstein_critic_loss(logits_real, logits_fake)
     if kind == "hinge":
         return hinge_discriminator_loss(logits_real, logits_fake)
-    raise ValueError(f"unknown loss {kind!r}: expected one of {', '.join(LOSSES)}")
+    raise GanLabError(f"unknown loss {kind!r}: expected one of {', '.join(LOSSES)}")
 
 
 def family_generator_loss(kind: str, logits_fake: torch.Tensor) -> torch.Tensor:
@@ -151,4 +196,4 @@ def family_generator_loss(kind: str, logits_fake: torch.Tensor) -> torch.Tensor:
         return lsgan_generator_loss(logits_fake)
     if kind in (*WASSERSTEIN_LOSSES, "hinge"):
         return wasserstein_generator_loss(logits_fake)
-    raise ValueError(f"unknown loss {kind!r}: expected one of {', '.join(LOSSES)}")
+    raise GanLabError(f"unknown loss {kind!r}: expected one of {', '.join(LOSSES)}")

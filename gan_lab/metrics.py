@@ -24,12 +24,53 @@ import math
 import numpy as np
 import torch
 
+from gan_lab.runtime import GanLabError, GanLabTypeError, describe, expect_int
+
+
+def _rows(name: str, values: object, min_rows: int = 2, width: str = "D") -> torch.Tensor:
+    """``values`` (N, D) as a float64 CPU tensor: a tensor or an array, 2-D, at least ``min_rows`` rows, finite."""
+    if not isinstance(values, (torch.Tensor, np.ndarray)):
+        raise GanLabTypeError(f"expected {name} as a tensor or array of shape (N, {width}), got {describe(values)}")
+    x = torch.as_tensor(values)
+    if x.ndim != 2 or x.shape[0] < min_rows or x.shape[1] < 1:
+        raise GanLabError(f"expected {name} of shape (N, {width}) with N >= {min_rows}, got {tuple(x.shape)}")
+    if x.dtype == torch.bool or x.is_complex():
+        raise GanLabTypeError(f"expected {name} as real numbers, got {x.dtype}")
+    x = x.detach().double().cpu()
+    bad = int((~torch.isfinite(x)).sum())
+    if bad:
+        raise GanLabError(f"expected finite {name}, got {bad} NaN or infinite values (did the generator diverge?)")
+    return x
+
+
+def _same_width(name1: str, x1: torch.Tensor, name2: str, x2: torch.Tensor) -> None:
+    if x1.shape[1] != x2.shape[1]:
+        raise GanLabError(
+            f"expected {name1} and {name2} with the same number of columns D, got {x1.shape[1]} and {x2.shape[1]}"
+        )
+
+
+def _class_labels(name: str, values: object, num_classes: int) -> torch.Tensor:
+    """Class indices (N,) in [0, num_classes) as int64: integers only, so logits or scores passed by mistake are caught."""
+    expect_int("num_classes", num_classes)
+    if not isinstance(values, (torch.Tensor, np.ndarray, list, tuple)):
+        raise GanLabTypeError(f"expected {name} as a tensor or array of class indices (N,), got {describe(values)}")
+    x = torch.as_tensor(values)
+    if x.is_floating_point() or x.dtype == torch.bool or x.is_complex():
+        raise GanLabTypeError(
+            f"expected {name} as integer class indices (N,), got {x.dtype} (logits? take .argmax(1) first)"
+        )
+    if x.ndim != 1 or x.shape[0] < 1:
+        raise GanLabError(f"expected {name} of shape (N,) with N >= 1, got {tuple(x.shape)}")
+    x = x.long()
+    if int(x.min()) < 0 or int(x.max()) >= num_classes:
+        raise GanLabError(f"expected {name} in [0, {num_classes}), got values from {int(x.min())} to {int(x.max())}")
+    return x
+
 
 def mean_and_covariance(features: torch.Tensor | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     r"""Mean $\mu$ (D,) and unbiased covariance $\Sigma$ (D, D) of features (N, D), in float64."""
-    x = torch.as_tensor(features).double().cpu().numpy()  # float64: FID subtracts nearly equal numbers
-    if x.ndim != 2 or x.shape[0] < 2:
-        raise ValueError(f"expected features of shape (N, D) with N >= 2, got {tuple(x.shape)}")
+    x = _rows("features", features).numpy()  # float64: FID subtracts nearly equal numbers
     return x.mean(0), np.cov(x, rowvar=False)
 
 
@@ -52,6 +93,12 @@ def frechet_distance(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma
     """
     mu1, mu2 = np.asarray(mu1, np.float64), np.asarray(mu2, np.float64)
     sigma1, sigma2 = np.asarray(sigma1, np.float64), np.asarray(sigma2, np.float64)
+    d = mu1.shape[0] if mu1.ndim == 1 else -1
+    if d < 1 or mu2.shape != (d,) or sigma1.shape != (d, d) or sigma2.shape != (d, d):
+        raise GanLabError(
+            "expected mu1, mu2 of shape (D,) and sigma1, sigma2 of shape (D, D), got "
+            f"{mu1.shape}, {sigma1.shape}, {mu2.shape}, {sigma2.shape}"
+        )
     root1 = _sqrtm_psd(sigma1)
     s = root1 @ sigma2 @ root1  # (D, D), symmetric positive semi-definite
     eig = np.linalg.eigvalsh((s + s.T) / 2)
@@ -62,6 +109,7 @@ def frechet_distance(mu1: np.ndarray, sigma1: np.ndarray, mu2: np.ndarray, sigma
 
 def fid_from_features(features1: torch.Tensor | np.ndarray, features2: torch.Tensor | np.ndarray) -> float:
     """FID between two feature sets (N1, D) and (N2, D): the Frechet distance of their Gaussian fits."""
+    _same_width("features1", _rows("features1", features1), "features2", _rows("features2", features2))
     return frechet_distance(*mean_and_covariance(features1), *mean_and_covariance(features2))
 
 
@@ -101,10 +149,10 @@ def kid(
     Each subset draws ``min(subset_size, N1, N2)`` rows without replacement from each set (Binkowski
     et al. average over subsets to bound the cost, O(subset_size^2) per subset).
     """
-    x, y = torch.as_tensor(features1).double(), torch.as_tensor(features2).double()
-    size = min(subset_size, x.shape[0], y.shape[0])
-    if size < 2:
-        raise ValueError("KID needs at least 2 samples in each set")
+    x, y = _rows("features1", features1), _rows("features2", features2)
+    _same_width("features1", x, "features2", y)
+    expect_int("subsets", subsets)
+    size = min(expect_int("subset_size", subset_size, minimum=2), x.shape[0], y.shape[0])
     rng = torch.Generator().manual_seed(seed)
     values = []
     for _ in range(subsets):
@@ -126,7 +174,8 @@ def inception_score(logits: torch.Tensor | np.ndarray, splits: int = 10) -> tupl
     consecutive rows, as in the paper's code: shuffle inputs that are sorted by class first. It never looks at
     real images: it cannot tell a perfect copy of one digit per class from genuine variety.
     """
-    logits = torch.as_tensor(logits).double()
+    expect_int("splits", splits)
+    logits = _rows("logits", logits, min_rows=splits, width="K")  # at least one image per split
     log_p = torch.log_softmax(logits, dim=1)  # (N, K): log p(y|x), stable for large logits
     scores = []
     for chunk in torch.tensor_split(log_p, splits):
@@ -148,7 +197,7 @@ def inception_score_terms(logits: torch.Tensor | np.ndarray) -> dict[str, float]
     for perfectly confident predictions. Seeing them apart tells *why* a score is low: collapse to
     a few classes lowers the first, ambiguous images raise the second.
     """
-    log_p = torch.log_softmax(torch.as_tensor(logits).double(), dim=1)  # (N, K)
+    log_p = torch.log_softmax(_rows("logits", logits, min_rows=1, width="K"), dim=1)  # (N, K)
     log_py = torch.logsumexp(log_p, 0) - math.log(log_p.shape[0])  # (K,)
     return {
         "class_entropy": float(-(log_py.exp() * log_py).sum()),
@@ -189,10 +238,12 @@ def precision_recall(
     $\mathrm{recall} = \frac{1}{|\Phi_r|}\sum_{\phi \in \Phi_r} f(\phi, \Phi_g)$ (reals that land on the
     fake manifold: diversity). Returns ``(precision, recall)``, each in [0, 1].
     """
-    real = torch.as_tensor(real_features).float()
-    fake = torch.as_tensor(fake_features).float()
+    k = expect_int("k", k)
+    real = _rows("real_features", real_features, min_rows=k + 1).float()
+    fake = _rows("fake_features", fake_features, min_rows=k + 1).float()
+    _same_width("real_features", real, "fake_features", fake)
     if min(real.shape[0], fake.shape[0]) <= k:
-        raise ValueError(f"precision/recall with k={k} needs more than {k} samples in each set")
+        raise GanLabError(f"precision/recall with k={k} needs more than {k} samples in each set")
     precision = _inside_fraction(fake, real, _kth_nn_radii(real, k))
     recall = _inside_fraction(real, fake, _kth_nn_radii(fake, k))
     return precision, recall
@@ -206,7 +257,9 @@ def mode_coverage(labels: torch.Tensor | np.ndarray, num_classes: int = 10, min_
     does not hide a collapsed mode. $\mathrm{KL}(\hat p \Vert u) = \sum_c \hat p_c \log(K \hat p_c)$ is
     0 for a perfectly balanced generator and $\log K \approx 2.30$ when every image is the same class.
     """
-    labels = torch.as_tensor(labels).long().flatten()
+    labels = _class_labels("labels", labels, num_classes)
+    if not isinstance(min_share, (int, float)) or not 0 <= min_share <= 1:
+        raise GanLabError(f"expected min_share in [0, 1] (a share of the uniform count), got {min_share!r}")
     counts = torch.bincount(labels, minlength=num_classes).double()  # (K,)
     p = counts / counts.sum()
     nz = p > 0
@@ -225,10 +278,10 @@ def class_agreement(
     with $y$ the requested classes of a conditional generator (Mirza & Osindero 2014) and $\hat y$ the
     classifier's labels. NaN for a class never requested: no images, no agreement to report.
     """
-    predicted = torch.as_tensor(predicted).long().flatten()
-    requested = torch.as_tensor(requested).long().flatten()
+    predicted = _class_labels("predicted", predicted, num_classes)
+    requested = _class_labels("requested", requested, num_classes)
     if predicted.shape != requested.shape:
-        raise ValueError(f"predicted {tuple(predicted.shape)} and requested {tuple(requested.shape)} differ")
+        raise GanLabError(f"predicted {tuple(predicted.shape)} and requested {tuple(requested.shape)} differ")
     asked = torch.bincount(requested, minlength=num_classes).double()  # (K,)
     agreed = torch.bincount(requested[predicted == requested], minlength=num_classes).double()  # (K,)
     return [float(a / n) if n > 0 else float("nan") for a, n in zip(agreed, asked)]

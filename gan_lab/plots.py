@@ -12,11 +12,29 @@ import torch
 from matplotlib.figure import Figure
 from PIL import Image
 
-from gan_lab.runtime import atomic_write
+from gan_lab.runtime import GanLabError, GanLabTypeError, atomic_write, expect_int, expect_tensor
+
+LOSS_KEYS = ("step", "loss_d", "loss_g", "d_real", "d_fake")  # the columns plot_losses draws
+
+
+def check_images(images: object, low: float, high: float, hint: str) -> torch.Tensor:
+    """A batch (N, C, H, W), C 1 or 3, of floats in [low, high] (1e-3 of slack for rounding); else one line."""
+    expect_tensor("images", images, "(N, C, H, W), a batch with C = 1 or 3", (4,), floating=False)
+    if not images.is_floating_point():
+        raise GanLabTypeError(f"expected float images in [{low:g}, {high:g}], got {images.dtype} ({hint})")
+    if images.shape[0] < 1 or images.shape[1] not in (1, 3):
+        raise GanLabError(
+            f"expected images of shape (N, C, H, W) with N >= 1 and C = 1 or 3, got {tuple(images.shape)}"
+        )
+    lo, hi = images.detach().amin().item(), images.detach().amax().item()  # one sync: figures are drawn rarely
+    if not (low - 1e-3 <= lo and hi <= high + 1e-3):  # NaN fails both
+        raise GanLabError(f"expected images in [{low:g}, {high:g}], got values from {lo:.3g} to {hi:.3g} ({hint})")
+    return images
 
 
 def to_unit(images: torch.Tensor) -> torch.Tensor:
     """Map generator output in [-1, 1] to [0, 1] (the range image files and metrics expect)."""
+    check_images(images, -1.0, 1.0, "the range of the generator's tanh; pixels 0..255 map to x / 127.5 - 1")
     return ((images.detach().float() + 1.0) / 2.0).clamp(0.0, 1.0)
 
 
@@ -26,8 +44,9 @@ def make_grid(images: torch.Tensor, nrow: int | None = None, padding: int = 2) -
     Written here rather than imported from torchvision.utils, whose import pulls in every torchvision
     model and costs about two seconds per command.
     """
-    n, c, h, w = images.shape
-    nrow = nrow or max(1, math.ceil(math.sqrt(n)))
+    n, c, h, w = check_images(images, 0.0, 1.0, "to_unit maps generator output in [-1, 1] to [0, 1]").shape
+    nrow = expect_int("nrow", nrow) if nrow is not None else max(1, math.ceil(math.sqrt(n)))
+    padding = expect_int("padding", padding, minimum=0)
     rows = math.ceil(n / nrow)
     grid = images.new_ones(c, rows * (h + padding) + padding, nrow * (w + padding) + padding)
     for i in range(n):
@@ -55,6 +74,10 @@ def plot_losses(rows: Sequence[dict[str, float]], path: str | Path, steps_per_ep
 
     Raw per-step values are drawn faint with a moving average on top: GAN losses are noisy by nature.
     """
+    if not rows or not all(isinstance(r, dict) and all(k in r for k in LOSS_KEYS) for r in rows):
+        raise GanLabError(
+            f"expected a non-empty list of rows with the keys {', '.join(LOSS_KEYS)} (losses.csv's columns)"
+        )
     steps = [r["step"] for r in rows]
     fig = Figure(figsize=(11, 3.8))
     ax_loss, ax_prob = fig.subplots(1, 2)

@@ -18,6 +18,8 @@ import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
 
+from gan_lab.runtime import GanLabError, GanLabTypeError, describe, expect_int, expect_same_device, expect_tensor
+
 # the layers whose weight spectral normalisation rescales: every affine map of a discriminator
 SPECTRAL_LAYERS = (nn.Linear, nn.Conv1d, nn.Conv2d, nn.Conv3d, nn.ConvTranspose2d)
 BATCH_NORMS = (nn.BatchNorm1d, nn.BatchNorm2d, nn.BatchNorm3d, nn.SyncBatchNorm)
@@ -30,7 +32,18 @@ def interpolate(x_real: torch.Tensor, x_fake: torch.Tensor, eps: torch.Tensor | 
     over every non-batch dimension, so each $\hat x_i$ lies on the line through $x_i$ and $\tilde x_i$
     (a weight per pixel would scatter it inside a box instead).
     """
+    expect_tensor("x_real", x_real, "(N, ...), a batch", tuple(range(1, 6)))
+    expect_tensor("x_fake", x_fake, f"{tuple(x_real.shape)}, the shape of x_real", tuple(range(1, 6)))
+    if x_fake.shape != x_real.shape:
+        raise GanLabError(
+            f"expected x_real and x_fake of the same shape (paired examples), got {tuple(x_real.shape)} and {tuple(x_fake.shape)}"
+        )
+    expect_same_device(x_real=x_real, x_fake=x_fake)
     n = x_real.shape[0]
+    if eps is not None:
+        expect_tensor("eps", eps, f"({n},), one weight per example", (1,))
+        if eps.shape[0] != n:
+            raise GanLabError(f"expected eps of shape ({n},), one weight per example, got {tuple(eps.shape)}")
     if eps is None:
         eps = torch.rand(n, device=x_real.device, dtype=x_real.dtype)
     eps = eps.reshape(n, *([1] * (x_real.dim() - 1)))  # (N, 1, 1, 1) for images, (N, 1) for points
@@ -50,6 +63,8 @@ def gradient_penalty(
     treats examples independently, which is why the critic must have no BatchNorm.
     ``create_graph=True`` keeps the gradient differentiable, so the penalty trains the critic's weights.
     """
+    if not callable(critic):
+        raise GanLabTypeError(f"expected critic as a network (an nn.Module), got {describe(critic)}")
     x_hat = interpolate(x_real, x_fake, eps).requires_grad_(True)
     scores = critic(x_hat)  # (N, 1)
     (grad,) = torch.autograd.grad(scores.sum(), x_hat, create_graph=True)  # same shape as x_hat
@@ -60,6 +75,8 @@ def gradient_penalty(
 @torch.no_grad()
 def clip_weights_(critic: nn.Module, clip: float) -> None:
     """Clamp every parameter of ``critic`` to ``[-clip, clip]`` in place (WGAN, after each critic step)."""
+    if not isinstance(clip, (int, float)) or not clip > 0:
+        raise GanLabError(f"expected clip > 0 (Arjovsky et al. use 0.01), got {clip!r}")
     for p in critic.parameters():
         p.clamp_(-clip, clip)
 
@@ -87,6 +104,7 @@ def apply_spectral_norm(module: nn.Module, n_power_iterations: int = 1) -> nn.Mo
     ``n_power_iterations`` power-iteration steps per forward pass in training mode (Miyato et al. use 1:
     the estimate's vectors persist between steps and the weights move little per step).
     """
+    expect_int("n_power_iterations", n_power_iterations)
     for m in list(module.modules()):
         if isinstance(m, SPECTRAL_LAYERS) and not has_spectral_norm(m):
             spectral_norm(m, n_power_iterations=n_power_iterations)

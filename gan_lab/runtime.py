@@ -1,4 +1,4 @@
-"""Run-time plumbing shared by every command: errors, device choice, seeding, atomic writes.
+"""Run-time plumbing shared by every command: tensor checks, device choice, seeding, atomic writes.
 
 Nothing here touches a GPU at import time; the device is chosen when a command runs.
 """
@@ -15,19 +15,45 @@ from pathlib import Path
 import numpy as np
 import torch
 
+# the errors live one layer down (no torch there); every module may keep importing them from here
+from gan_lab.errors import GanLabError as GanLabError
+from gan_lab.errors import GanLabTypeError as GanLabTypeError
+from gan_lab.errors import OneLineParser as OneLineParser
+from gan_lab.errors import describe as describe
+from gan_lab.errors import expect_int as expect_int
+from gan_lab.errors import expect_suffix as expect_suffix
+from gan_lab.errors import first_line as first_line
 
-class GanLabError(Exception):
-    """A user-facing error: the command line prints its message on one line and exits with status 2."""
+# --- checks at the public boundary: they read a tensor's metadata (shape, dtype, device), never its values,
+# so they cost no device synchronisation and run wherever a learner's call enters the package
 
 
-def first_line(err: BaseException) -> str:
-    """The first line of an exception's message for a one-line error, or its type when the message is empty."""
-    text = str(err).strip()
-    return text.splitlines()[0] if text else type(err).__name__
+def expect_tensor(
+    name: str, value: object, shape: str, ndims: tuple[int, ...] | None = None, floating: bool = True
+) -> torch.Tensor:
+    """``value`` if it is a tensor with one of ``ndims`` dimensions (``shape`` says which, e.g. ``(N, D)``),
+    floating-point when ``floating``; else a one-line :class:`GanLabError` naming what came."""
+    if not isinstance(value, torch.Tensor):
+        raise GanLabTypeError(f"expected {name} as a torch.Tensor of shape {shape}, got {describe(value)}")
+    if ndims is not None and value.ndim not in ndims:
+        raise GanLabError(f"expected {name} of shape {shape}, got {tuple(value.shape)}")
+    if floating and not value.is_floating_point():
+        raise GanLabTypeError(f"expected {name} as a floating-point tensor, got {value.dtype} (convert with .float())")
+    return value
+
+
+def expect_same_device(**tensors: torch.Tensor) -> None:
+    """All ``tensors`` on one device, or a one-line error naming where each one is."""
+    devices = {t.device for t in tensors.values()}
+    if len(devices) > 1:
+        where = ", ".join(f"{name} on {t.device}" for name, t in tensors.items())
+        raise GanLabError(f"expected all on one device, got {where} (move them with .to(device))")
 
 
 def pick_device(name: str = "auto") -> torch.device:
     """Resolve ``auto`` to cuda, then mps, then cpu; check that an explicit choice is available."""
+    if not isinstance(name, (str, torch.device)):
+        raise GanLabTypeError(f"expected a device name such as 'cpu' or 'cuda', got {describe(name)}")
     if name == "auto":
         if torch.cuda.is_available():
             return torch.device("cuda")
@@ -37,7 +63,7 @@ def pick_device(name: str = "auto") -> torch.device:
         return torch.device("cpu")
     try:
         device = torch.device(name)
-    except RuntimeError as err:
+    except (RuntimeError, ValueError) as err:
         raise GanLabError(f"unknown device {name!r}: expected auto, cpu, cuda, cuda:N or mps") from err
     if device.type == "cuda" and not torch.cuda.is_available():
         raise GanLabError("--device cuda was asked for but no CUDA GPU is visible; use --device auto or cpu")
@@ -62,14 +88,25 @@ def _umask() -> int:
 def atomic_write(path: str | Path, write: Callable[[str], None]) -> None:
     """Call ``write(tmp_path)`` then rename onto ``path``: a crash never leaves a half-written file."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
+    if path.is_dir():
+        raise GanLabError(f"expected a file name to write, got the folder {path}")
+    blocked = next((p for p in path.parents if p.exists() and not p.is_dir()), None)
+    if blocked is not None:
+        raise GanLabError(f"cannot write {path}: {blocked} is a file, not a folder")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        os.close(fd)
+    except OSError as err:  # a parent that is a file, no permission, a read-only file system
+        raise GanLabError(f"cannot write {path} ({first_line(err)}): choose another place") from err
     try:
         write(tmp)
         # mkstemp creates the file private (0600); give it the mode any new file gets (0666 minus the umask)
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)  # atomic on POSIX and Windows when on the same file system
+    except OSError as err:  # a full disk; the previous file at path is intact
+        Path(tmp).unlink(missing_ok=True)
+        raise GanLabError(f"cannot write {path} ({first_line(err)}); any earlier file there is unchanged") from err
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

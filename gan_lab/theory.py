@@ -21,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.special import xlogy
 
+from gan_lab.errors import GanLabError, GanLabTypeError, describe, expect_int
+
 __all__ = [
     "GaussianMixture1D",
     "generator_logit_gradients",
@@ -42,12 +44,16 @@ class GaussianMixture1D:
 
     def __post_init__(self) -> None:
         if len(self.means) != len(self.stds) or not self.means:
-            raise ValueError("means and stds must be non-empty and of the same length")
-        if any(s <= 0 for s in self.stds):
-            raise ValueError("every standard deviation must be positive")
+            raise GanLabError(
+                f"expected means and stds non-empty and of the same length, got {len(self.means)} and {len(self.stds)}"
+            )
+        if any(not s > 0 for s in self.stds):
+            raise GanLabError(f"expected every standard deviation > 0, got stds {self.stds}")
         w = self._w()
         if len(w) != len(self.means) or np.any(w < 0) or not np.isclose(w.sum(), 1.0):
-            raise ValueError("weights must be non-negative, one per component, and sum to 1")
+            raise GanLabError(
+                f"expected weights >= 0, one per component ({len(self.means)}), summing to 1, got {self.weights}"
+            )
 
     def _w(self) -> np.ndarray:
         k = len(self.means)
@@ -62,8 +68,32 @@ class GaussianMixture1D:
 
     def sample(self, n: int, rng: np.random.Generator) -> np.ndarray:
         """``n`` independent draws, shape (n,): pick a component by weight, then draw from it."""
+        expect_int("n", n, minimum=0)
+        if not isinstance(rng, np.random.Generator):
+            raise GanLabTypeError(f"expected rng as a numpy Generator (np.random.default_rng(0)), got {describe(rng)}")
         k = rng.choice(len(self.means), size=n, p=self._w())
         return rng.normal(np.asarray(self.means)[k], np.asarray(self.stds)[k])
+
+
+def _on_grid(x: np.ndarray | None = None, **values: np.ndarray) -> list[np.ndarray]:
+    """``values`` as float64 arrays of one shape (that of the grid ``x``: 1-D, increasing), finite and >= 0."""
+    arrays = []
+    if x is not None:
+        x = np.asarray(x, dtype=np.float64)
+        if x.ndim != 1 or len(x) < 2 or not np.all(np.diff(x) > 0):
+            raise GanLabError(f"expected x as an increasing 1-D grid of 2 or more points, got shape {x.shape}")
+    for name, v in values.items():
+        try:
+            v = np.asarray(v, dtype=np.float64)
+        except (TypeError, ValueError):
+            raise GanLabTypeError(f"expected {name} as an array of numbers, got {describe(v)}") from None
+        shape = x.shape if x is not None else arrays[0].shape if arrays else v.shape
+        if v.shape != shape:
+            raise GanLabError(f"expected {name} of shape {shape} (one value per grid point), got {v.shape}")
+        if not np.all(np.isfinite(v)) or np.any(v < 0):
+            raise GanLabError(f"expected {name} finite and >= 0 (a density or a probability), got min {np.min(v)}")
+        arrays.append(v)
+    return arrays
 
 
 def optimal_discriminator(p_data: np.ndarray, p_g: np.ndarray) -> np.ndarray:
@@ -73,7 +103,7 @@ def optimal_discriminator(p_data: np.ndarray, p_g: np.ndarray) -> np.ndarray:
 
     Where both densities are 0 the value of $D$ does not enter $V$; it is set to $\tfrac12$ there.
     """
-    p_data, p_g = np.asarray(p_data, dtype=np.float64), np.asarray(p_g, dtype=np.float64)
+    p_data, p_g = _on_grid(p_data=p_data, p_g=p_g)
     total = p_data + p_g
     return np.divide(p_data, total, out=np.full_like(total, 0.5), where=total > 0)
 
@@ -85,7 +115,10 @@ def value_function(x: np.ndarray, p_data: np.ndarray, p_g: np.ndarray, d: np.nda
 
     ``p_data``, ``p_g`` and ``d`` are values on the grid ``x``; $0 \log 0$ counts as 0.
     """
-    integrand = xlogy(p_data, d) + xlogy(p_g, 1.0 - np.asarray(d, dtype=np.float64))
+    p_data, p_g, d = _on_grid(x, p_data=p_data, p_g=p_g, d=d)
+    if np.any(d > 1):
+        raise GanLabError(f"expected d in [0, 1] (a probability, not a logit), got values up to {np.max(d):.3g}")
+    integrand = xlogy(p_data, d) + xlogy(p_g, 1.0 - d)
     return float(np.trapezoid(integrand, x))
 
 
@@ -96,7 +129,7 @@ def kl_divergence(x: np.ndarray, p: np.ndarray, q: np.ndarray) -> float:
 
     Infinite when $p > 0$ somewhere $q = 0$.
     """
-    p, q = np.asarray(p, dtype=np.float64), np.asarray(q, dtype=np.float64)
+    p, q = _on_grid(x, p=p, q=q)
     if np.any((p > 0) & (q <= 0)):
         return float("inf")
     ratio = np.divide(p, q, out=np.ones_like(p), where=p > 0)
@@ -109,7 +142,7 @@ def js_divergence(x: np.ndarray, p: np.ndarray, q: np.ndarray) -> float:
     $$\mathrm{JSD}(p \| q) = \tfrac12 \mathrm{KL}\big(p \,\|\, m\big) + \tfrac12 \mathrm{KL}\big(q \,\|\, m\big),
     \qquad m = \tfrac12 (p + q)$$
     """
-    p, q = np.asarray(p, dtype=np.float64), np.asarray(q, dtype=np.float64)
+    p, q = _on_grid(x, p=p, q=q)
     m = 0.5 * (p + q)
     return 0.5 * kl_divergence(x, p, m) + 0.5 * kl_divergence(x, q, m)
 
@@ -125,7 +158,7 @@ def virtual_training_criterion(x: np.ndarray, p_data: np.ndarray, p_g: np.ndarra
     Theorem 1 of Goodfellow et al. says $C(G) = -\log 4 + 2\, \mathrm{JSD}(p_{data} \| p_g)$;
     computing both sides independently is the numerical check of chapter 2.
     """
-    p_data, p_g = np.asarray(p_data, dtype=np.float64), np.asarray(p_g, dtype=np.float64)
+    p_data, p_g = _on_grid(x, p_data=p_data, p_g=p_g)
     total = p_data + p_g
     d_star = optimal_discriminator(p_data, p_g)
     one_minus_d_star = np.divide(p_g, total, out=np.full_like(total, 0.5), where=total > 0)
@@ -146,5 +179,9 @@ def generator_logit_gradients(d_fake: np.ndarray) -> tuple[np.ndarray, np.ndarra
 
     Returns ``(saturating, non_saturating)`` evaluated at ``d_fake`` $= D(G(z))$.
     """
-    d = np.asarray(d_fake, dtype=np.float64)
+    (d,) = _on_grid(d_fake=d_fake)
+    if np.any(d > 1):
+        raise GanLabError(
+            f"expected d_fake = D(G(z)) in [0, 1] (a probability, not a logit), got up to {np.max(d):.3g}"
+        )
     return -d, d - 1.0

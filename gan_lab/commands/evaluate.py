@@ -26,7 +26,7 @@ from gan_lab.evalplots import (
 from gan_lab.evaluate import classify, compare, format_per_class, format_table, generate, per_class, to_classifier_input
 from gan_lab.latent import TRUNCATION_HELP
 from gan_lab.models import model_spec
-from gan_lab.runtime import GanLabError, atomic_write_text
+from gan_lab.runtime import GanLabError, atomic_write_text, expect_suffix
 
 
 @dataclass
@@ -72,8 +72,17 @@ def run(cfg: EvaluateConfig) -> dict:
     if cfg.n < 10:
         raise GanLabError(f"--n must be at least 10 (the Inception Score uses 10 splits), got {cfg.n}")
     if cfg.kid_subsets < 1 or cfg.kid_subset_size < 2:
-        raise GanLabError("expected --kid-subsets >= 1 and --kid-subset-size >= 2")
-    device = cfg.setup()
+        raise GanLabError(
+            f"expected --kid-subsets >= 1 and --kid-subset-size >= 2, got {cfg.kid_subsets} and {cfg.kid_subset_size}"
+        )
+    device = cfg.setup()  # the shared options first, checked in one place
+    # what would fail only at the end, after minutes of work, fails now
+    if cfg.out:
+        expect_suffix("--out", cfg.out, ".json")
+    if cfg.figures and Path(cfg.figures).exists() and not Path(cfg.figures).is_dir():
+        raise GanLabError(f"--figures must be a folder (the figures go into it), got the file {cfg.figures}")
+    if cfg.stages and not glob.glob(cfg.stages):
+        raise GanLabError(f"--stages {cfg.stages!r} matches no file")
     t0 = time.perf_counter()
     trained = load_run(cfg.checkpoint, device)
     generator, train_cfg = trained.sampler, trained.config

@@ -20,7 +20,7 @@ import torch
 from gan_lab.checkpoint import load_run
 from gan_lab.config import RunOptions
 from gan_lab.models import model_spec
-from gan_lab.runtime import GanLabError, atomic_write
+from gan_lab.runtime import GanLabError, atomic_write, expect_suffix
 
 FORMATS = ("onnx",)
 OPSET = 17  # supported by every onnxruntime release since 1.12
@@ -85,6 +85,8 @@ def run(cfg: ExportConfig) -> Path:
         raise GanLabError(f"unknown format {cfg.format!r}: expected one of {', '.join(FORMATS)}")
     _onnx()  # before any work: a missing onnx is a one-line error
     cfg.setup()
+    if cfg.out:
+        expect_suffix("--out", cfg.out, "." + cfg.format)
     trained = load_run(cfg.checkpoint, "cpu")
     latent_dim, num_classes = trained.config.latent_dim, model_spec(trained.config.model).num_classes
     out = Path(cfg.out) if cfg.out else Path(cfg.checkpoint).with_name("generator.onnx")

@@ -17,7 +17,7 @@ from gan_lab.config import RunOptions
 from gan_lab.latent import TRUNCATION_HELP, sample_noise
 from gan_lab.models import model_spec
 from gan_lab.plots import save_grid, to_unit
-from gan_lab.runtime import GanLabError, atomic_write
+from gan_lab.runtime import GanLabError, atomic_write, expect_suffix
 
 
 @dataclass
@@ -55,7 +55,10 @@ def run(cfg: SampleConfig) -> None:
         raise GanLabError("--checkpoint is required: the checkpoint.pt of a run made by 'gan-lab train'")
     if cfg.n < 1:
         raise GanLabError(f"--n must be a positive integer, got {cfg.n}")
-    device = cfg.setup()
+    device = cfg.setup()  # the shared options first, checked in one place
+    expect_suffix("--out", cfg.out, ".png")
+    if cfg.npz:
+        expect_suffix("--npz", cfg.npz, ".npz")
     trained = load_run(cfg.checkpoint, device)
     spec = model_spec(trained.config.model)
     if cfg.digit != -1 and not spec.conditional:

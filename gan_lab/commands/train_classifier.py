@@ -15,7 +15,7 @@ import torch
 from gan_lab.classifier import WEIGHTS_PATH, accuracy, fit_classifier
 from gan_lab.config import DataOptions
 from gan_lab.data import load_dataset
-from gan_lab.runtime import GanLabError, atomic_write, atomic_write_text
+from gan_lab.runtime import GanLabError, atomic_write, atomic_write_text, expect_suffix
 
 CLASSIFIER_DATASETS = ("auto", "mnist", "sample")
 
@@ -49,7 +49,11 @@ def run(cfg: TrainClassifierConfig) -> dict:
     for name in ("epochs", "batch_size"):
         if getattr(cfg, name) < 1:
             raise GanLabError(f"--{name.replace('_', '-')} must be a positive integer, got {getattr(cfg, name)}")
-    device = cfg.setup()
+    if not cfg.lr > 0:
+        raise GanLabError(f"--lr must be > 0, got {cfg.lr}")
+    device = cfg.setup()  # the shared options first, checked in one place
+    if cfg.out:
+        expect_suffix("--out", cfg.out, ".pt")
     train = load_dataset(cfg.dataset, 28, cfg.data_dir, device, "train", exclude_sample=True)
     heldout = load_dataset(cfg.dataset, 28, cfg.data_dir, device, "heldout")
     print(f"data: {train.description}; held out: {heldout.description}", flush=True)

@@ -25,7 +25,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
-from gan_lab.runtime import GanLabError, first_line
+from gan_lab.runtime import GanLabError, GanLabTypeError, describe, expect_int, expect_tensor, first_line, pick_device
 
 SAMPLE_PATH = Path(__file__).with_name("mnist_sample.npz")
 DEFAULT_DATA_DIR = Path.home() / ".cache" / "gan_lab"
@@ -134,9 +134,16 @@ def load_dataset(
     """
     if name not in DATASETS:
         raise GanLabError(f"unknown dataset {name!r}: expected one of {', '.join(DATASETS)}")
-    if image_size < 8:
-        raise GanLabError(f"image_size must be at least 8, got {image_size}")
+    if split not in SPLITS:
+        raise GanLabError(f"unknown split {split!r}: expected one of {', '.join(SPLITS)}")
+    expect_int("image_size", image_size, minimum=8)
+    expect_int("max_samples (0: all)", max_samples, minimum=0)
+    device = pick_device(device)  # before any file is read: a bad device name is a one-line error at once
+    if not isinstance(data_dir, (str, Path)):
+        raise GanLabTypeError(f"expected data_dir as a folder path, got {describe(data_dir)}")
     data_dir = Path(data_dir).expanduser()
+    if data_dir.exists() and not data_dir.is_dir():
+        raise GanLabError(f"expected data_dir to be a folder, got the file {data_dir}")
     full = name != "sample"  # False too when auto falls back to the sample
     if name == "sample":
         images, labels = load_sample_uint8(split)
@@ -165,17 +172,25 @@ def load_dataset(
     return Dataset(x, y, f"{description}: {len(y)} images at {image_size}x{image_size}")
 
 
+def _check_batching(images: object, batch_size: object, generator: object) -> None:
+    """The checks :func:`batches` and :func:`labelled_batches` make once, when called (not at each batch)."""
+    expect_tensor("images", images, "(N, C, H, W)", floating=False)
+    expect_int("batch_size", batch_size)
+    if not isinstance(generator, torch.Generator):
+        raise GanLabTypeError(
+            f"expected generator as a torch.Generator (e.g. torch.Generator().manual_seed(0)), got {describe(generator)}"
+        )
+    steps_per_epoch(images.shape[0], batch_size)  # checks that there is at least one batch
+
+
 def batches(images: torch.Tensor, batch_size: int, generator: torch.Generator) -> Iterator[torch.Tensor]:
     """Yield shuffled full batches of ``images`` (the last partial batch is dropped: BatchNorm needs >1).
 
     The permutation is drawn on the CPU from ``generator`` so a seeded run, and a resumed one, sees the
-    same batches in the same order on every device.
+    same batches in the same order on every device. Bad arguments raise here, not at the first batch.
     """
-    n = images.shape[0]
-    steps_per_epoch(n, batch_size)  # checks that there is at least one batch
-    perm = torch.randperm(n, generator=generator).to(images.device)
-    for start in range(0, n - batch_size + 1, batch_size):
-        yield images[perm[start : start + batch_size]]  # (batch_size, C, H, W)
+    _check_batching(images, batch_size, generator)
+    return (x for x, _ in _shuffled(images, None, batch_size, generator))
 
 
 def labelled_batches(
@@ -183,8 +198,18 @@ def labelled_batches(
 ) -> Iterator[tuple[torch.Tensor, torch.Tensor | None]]:
     """:func:`batches` with each image's label (None without labels): the same permutation from
     ``generator``, so the same images in the same order."""
-    steps_per_epoch(images.shape[0], batch_size)  # checks that there is at least one batch
-    perm = torch.randperm(images.shape[0], generator=generator).to(images.device)
+    _check_batching(images, batch_size, generator)
+    if labels is not None:
+        expect_tensor("labels", labels, "(N,)", (1,), floating=False)
+        if labels.shape[0] != images.shape[0]:
+            raise GanLabError(f"expected one label per image ({images.shape[0]}), got {labels.shape[0]} labels")
+    return _shuffled(images, labels, batch_size, generator)
+
+
+def _shuffled(
+    images: torch.Tensor, labels: torch.Tensor | None, batch_size: int, generator: torch.Generator
+) -> Iterator[tuple[torch.Tensor, torch.Tensor | None]]:
+    perm = torch.randperm(images.shape[0], generator=generator).to(images.device)  # drawn at the first batch
     for start in range(0, images.shape[0] - batch_size + 1, batch_size):
         idx = perm[start : start + batch_size]
         yield images[idx], None if labels is None else labels[idx]  # (batch_size, C, H, W), (batch_size,)
@@ -192,6 +217,7 @@ def labelled_batches(
 
 def steps_per_epoch(n: int, batch_size: int) -> int:
     """Full batches in ``n`` images; a one-line error when there is not even one."""
+    expect_int("batch_size", batch_size)
     if n < batch_size:
         raise GanLabError(f"the dataset has {n} images, fewer than one batch of {batch_size}; lower --batch-size")
     return n // batch_size

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import argparse
 import dataclasses
 import sys
 import warnings
 from pathlib import Path
 
+from gan_lab.errors import OneLineParser
 from gan_lab.grading import batch, release, sandbox
 
 REPO = Path(__file__).resolve().parents[2]
@@ -19,7 +19,7 @@ COMMANDS = {
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(
+    parser = OneLineParser(
         prog="python -m gan_lab.grading",
         description="Instructor commands: " + "; ".join(f"{k}: {v}" for k, v in COMMANDS.items()),
     )
@@ -40,6 +40,17 @@ def main(argv: list[str] | None = None) -> int:
             help="grade: see Limits in gan_lab/grading/sandbox.py (default %(default)s)",
         )
     args = parser.parse_args(argv)
+    limits = {f.name: getattr(args, f.name) for f in dataclasses.fields(sandbox.Limits)}
+    for name, value in limits.items():
+        if not value > 0:
+            parser.error(f"--{name.replace('_', '-')} must be > 0, got {value}")
+    if args.backup and args.command != "generate":
+        parser.error("--backup applies to generate only")
+    changed = args.unsafe_no_sandbox or any(
+        v != f.default for f, v in zip(dataclasses.fields(sandbox.Limits), limits.values())
+    )
+    if changed and args.command != "grade":
+        parser.error("--unsafe-no-sandbox and the limits apply to grade only")
     root = args.root.resolve()
     if not (root / "nbgrader_config.py").is_file():
         print(f"error: {root} has no nbgrader_config.py (expected a course directory)", file=sys.stderr)
@@ -58,8 +69,7 @@ def main(argv: list[str] | None = None) -> int:
             warnings.filterwarnings("ignore", message=".*not in session.*")  # nbgrader 0.9.6's gradebook noise
             if args.unsafe_no_sandbox:
                 print("WARNING: grading without a sandbox: learner code runs as you, with your files", file=sys.stderr)
-            limits = sandbox.Limits(**{f.name: getattr(args, f.name) for f in dataclasses.fields(sandbox.Limits)})
-            batch.grade(root, LESSONS, limits=limits, unsafe=args.unsafe_no_sandbox)
+            batch.grade(root, LESSONS, limits=sandbox.Limits(**limits), unsafe=args.unsafe_no_sandbox)
             print(f"wrote {root / 'grades.csv'}, {root / 'grading_report.txt'} and {root / 'feedback'}/")
     except (release.EditedWork, sandbox.SandboxUnavailable) as err:
         print(f"error: {err}", file=sys.stderr)

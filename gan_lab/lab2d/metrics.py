@@ -20,6 +20,7 @@ from dataclasses import dataclass
 import torch
 
 from gan_lab.lab2d.mixtures import Mixture
+from gan_lab.runtime import GanLabError, expect_tensor
 
 N_STD = 3.0  # a point within 3 standard deviations of a centre belongs to that mode
 COVER_FRACTION = 0.2  # a mode is covered with at least this fraction of its fair share n / K of the points
@@ -36,6 +37,9 @@ class MixtureScore:
 
 def assign_modes(points: torch.Tensor, mixture: Mixture, n_std: float = N_STD) -> torch.Tensor:
     """The mode each point (N, 2) belongs to, (N,) long, or -1 when it is farther than ``n_std`` std from all."""
+    expect_tensor("points", points, "(N, 2), points in the plane", (2,))
+    if points.shape[0] < 1 or points.shape[1] != 2:
+        raise GanLabError(f"expected points of shape (N, 2) with N >= 1, got {tuple(points.shape)}")
     dist = torch.cdist(points.float(), mixture.centres.float())  # (N, K)
     nearest_dist, nearest = dist.min(dim=1)
     return torch.where(nearest_dist <= n_std * mixture.std, nearest, torch.full_like(nearest, -1))

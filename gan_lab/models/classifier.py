@@ -19,6 +19,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from gan_lab.models._inputs import check_images, check_sizes
+
 FEATURE_DIM = 64
 NUM_CLASSES = 10
 
@@ -28,6 +30,7 @@ class MNISTClassifier(nn.Module):
 
     def __init__(self, feature_dim: int = FEATURE_DIM, num_classes: int = NUM_CLASSES) -> None:
         super().__init__()
+        check_sizes(feature_dim=feature_dim, num_classes=num_classes)
         self.body = nn.Sequential(
             nn.Conv2d(1, 32, 5, padding=2),  # (N, 32, 28, 28): padding 2 keeps the size with kernel 5
             nn.ReLU(inplace=True),
@@ -45,12 +48,15 @@ class MNISTClassifier(nn.Module):
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         """Penultimate-layer embedding (N, 64) of images (N, 1, 28, 28) in [-1, 1]."""
+        check_images(x, 1, 28)
         return self.body(x)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_images(x, 1, 28)
         return self.head(self.body(x))  # (N, 10) logits
 
     def features_and_logits(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Both outputs from one forward pass: ((N, 64), (N, 10))."""
+        check_images(x, 1, 28)
         h = self.body(x)
         return h, self.head(h)

@@ -30,6 +30,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from gan_lab.models._inputs import check_images, check_labels, check_sizes, check_z, labelled
 from gan_lab.models.dcgan import dcgan_init
 
 NUM_CLASSES = 10
@@ -45,6 +46,7 @@ class ConditionalGenerator(nn.Module):
 
     def __init__(self, latent_dim: int = 100, num_classes: int = NUM_CLASSES, ngf: int = 64, channels: int = 1) -> None:
         super().__init__()
+        check_sizes(latent_dim=latent_dim, num_classes=num_classes, ngf=ngf, channels=channels)
         self.latent_dim, self.num_classes = latent_dim, num_classes
         self.project = nn.Sequential(
             # bias=False: the BatchNorm that follows subtracts the mean, which would cancel a bias
@@ -62,9 +64,11 @@ class ConditionalGenerator(nn.Module):
         self.apply(dcgan_init)
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
+        check_z(z, self.latent_dim)
         if labels is None:
             labels = default_labels(z.shape[0], self.num_classes, z.device)
-        y = F.one_hot(labels, self.num_classes).to(z.dtype)  # (N, 10)
+        check_labels(labels, z.shape[0], self.num_classes)
+        y = labelled(self.num_classes, lambda: F.one_hot(labels, self.num_classes)).to(z.dtype)  # (N, 10)
         h = self.project(torch.cat([z, y], 1))  # (N, 6272)
         return self.net(h.view(z.shape[0], -1, 7, 7))  # (N, 128, 7, 7) -> (N, channels, 28, 28)
 
@@ -92,6 +96,8 @@ class ProjectionDiscriminator(nn.Module):
 
     def __init__(self, num_classes: int = NUM_CLASSES, ndf: int = 64, channels: int = 1) -> None:
         super().__init__()
+        check_sizes(num_classes=num_classes, ndf=ndf, channels=channels)
+        self.channels, self.num_classes = channels, num_classes
         self.phi = _features(channels, ndf)
         width = ndf * 2 * 7 * 7
         self.psi = nn.Linear(width, 1)
@@ -100,8 +106,10 @@ class ProjectionDiscriminator(nn.Module):
         self.apply(dcgan_init)
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        check_images(x, self.channels, 28)
+        check_labels(labels, x.shape[0], self.num_classes)
         h = self.phi(x)  # (N, 6272)
-        return self.psi(h) + (self.embed(labels) * h).sum(1, keepdim=True)  # (N, 1)
+        return self.psi(h) + (labelled(self.num_classes, lambda: self.embed(labels)) * h).sum(1, keepdim=True)  # (N, 1)
 
 
 class ConcatDiscriminator(nn.Module):
@@ -112,12 +120,15 @@ class ConcatDiscriminator(nn.Module):
 
     def __init__(self, num_classes: int = NUM_CLASSES, ndf: int = 64, channels: int = 1) -> None:
         super().__init__()
-        self.num_classes = num_classes
+        check_sizes(num_classes=num_classes, ndf=ndf, channels=channels)
+        self.channels, self.num_classes = channels, num_classes
         self.phi = _features(channels + num_classes, ndf)
         self.out = nn.Linear(ndf * 2 * 7 * 7, 1)
         self.apply(dcgan_init)
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        y = F.one_hot(labels, self.num_classes).to(x.dtype)  # (N, 10)
+        check_images(x, self.channels, 28)
+        check_labels(labels, x.shape[0], self.num_classes)
+        y = labelled(self.num_classes, lambda: F.one_hot(labels, self.num_classes)).to(x.dtype)  # (N, 10)
         maps = y[:, :, None, None].expand(-1, -1, *x.shape[-2:])  # (N, 10, 28, 28)
         return self.out(self.phi(torch.cat([x, maps], 1)))  # (N, 1)

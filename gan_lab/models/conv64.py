@@ -18,12 +18,15 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from gan_lab.models._inputs import check_images, check_sizes, check_z
+
 
 class Conv64Generator(nn.Module):
     """z (N, latent_dim) -> image (N, 1, 64, 64) in [-1, 1]."""
 
     def __init__(self, latent_dim: int = 100, channels: int = 1) -> None:
         super().__init__()
+        check_sizes(latent_dim=latent_dim, channels=channels)
         self.latent_dim = latent_dim
         self.project = nn.Linear(latent_dim, 128 * 8 * 8)  # (N, 8192), reshaped to (N, 128, 8, 8)
 
@@ -40,6 +43,7 @@ class Conv64Generator(nn.Module):
         )
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        check_z(z, self.latent_dim)
         h = self.project(z).view(-1, 128, 8, 8)  # (N, 128, 8, 8)
         return self.net(h)
 
@@ -49,6 +53,8 @@ class Conv64Discriminator(nn.Module):
 
     def __init__(self, channels: int = 1) -> None:
         super().__init__()
+        check_sizes(channels=channels)
+        self.channels = channels
 
         def down(c_in: int, c_out: int) -> list[nn.Module]:
             # kernel 3, stride 2, padding 1 halves the size: floor((in + 2 - 3) / 2) + 1 = in / 2
@@ -65,4 +71,5 @@ class Conv64Discriminator(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_images(x, self.channels, 64)
         return self.net(x)

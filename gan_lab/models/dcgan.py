@@ -14,6 +14,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from gan_lab.models._inputs import check_images, check_sizes, check_z
+
 
 def dcgan_init(module: nn.Module) -> None:
     """Radford et al.: convolution weights ~ N(0, 0.02); BatchNorm scale ~ N(1, 0.02), shift 0.
@@ -32,6 +34,7 @@ class DCGANGenerator(nn.Module):
 
     def __init__(self, latent_dim: int = 100, ngf: int = 64, channels: int = 1) -> None:
         super().__init__()
+        check_sizes(latent_dim=latent_dim, ngf=ngf, channels=channels)
         self.latent_dim = latent_dim
 
         def up(c_in: int, c_out: int) -> list[nn.Module]:
@@ -52,6 +55,7 @@ class DCGANGenerator(nn.Module):
         self.apply(dcgan_init)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        check_z(z, self.latent_dim, image_like=True)
         return self.net(z.view(z.shape[0], -1, 1, 1))  # (N, latent_dim, 1, 1) -> (N, channels, 64, 64)
 
 
@@ -60,6 +64,8 @@ class DCGANDiscriminator(nn.Module):
 
     def __init__(self, ndf: int = 64, channels: int = 1) -> None:
         super().__init__()
+        check_sizes(ndf=ndf, channels=channels)
+        self.channels = channels
 
         def down(c_in: int, c_out: int) -> list[nn.Module]:
             return [nn.Conv2d(c_in, c_out, 4, 2, 1, bias=False), nn.BatchNorm2d(c_out), nn.LeakyReLU(0.2, True)]
@@ -76,4 +82,5 @@ class DCGANDiscriminator(nn.Module):
         self.apply(dcgan_init)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_images(x, self.channels, 64)
         return self.net(x).view(-1, 1)  # (N, 1)

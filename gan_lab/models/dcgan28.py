@@ -21,6 +21,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from gan_lab.models._inputs import check_images, check_sizes, check_z
+
 SLOPE = 0.3  # Keras' LeakyReLU default, kept from the tutorial
 
 
@@ -34,6 +36,7 @@ class DCGAN28Generator(nn.Module):
 
     def __init__(self, latent_dim: int = 100, channels: int = 1) -> None:
         super().__init__()
+        check_sizes(latent_dim=latent_dim, channels=channels)
         self.latent_dim = latent_dim
         # no biases before BatchNorm: its shift replaces them (the tutorial's use_bias=False)
         self.project = nn.Sequential(
@@ -53,6 +56,7 @@ class DCGAN28Generator(nn.Module):
         )
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        check_z(z, self.latent_dim)
         h = self.project(z).view(z.shape[0], 256, 7, 7)  # (N, 256, 7, 7)
         return self.net(h)
 
@@ -62,6 +66,8 @@ class DCGAN28Discriminator(nn.Module):
 
     def __init__(self, channels: int = 1) -> None:
         super().__init__()
+        check_sizes(channels=channels)
+        self.channels = channels
         self.net = nn.Sequential(
             nn.Conv2d(channels, 64, 5, 2, padding=2),  # (N, 64, 14, 14)
             nn.LeakyReLU(SLOPE),
@@ -74,4 +80,5 @@ class DCGAN28Discriminator(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_images(x, self.channels, 28)
         return self.net(x)

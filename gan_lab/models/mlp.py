@@ -17,6 +17,8 @@ from __future__ import annotations
 import torch
 from torch import nn
 
+from gan_lab.models._inputs import check_images, check_sizes, check_z
+
 
 class MLPGenerator(nn.Module):
     """z (N, latent_dim) -> image (N, channels, size, size) in [-1, 1]."""
@@ -25,6 +27,7 @@ class MLPGenerator(nn.Module):
         self, latent_dim: int = 100, hidden: tuple[int, ...] = (256, 512, 1024), image_size: int = 28, channels: int = 1
     ) -> None:
         super().__init__()
+        check_sizes(latent_dim=latent_dim, image_size=image_size, channels=channels, **_widths(hidden))
         self.latent_dim = latent_dim
         self.image_shape = (channels, image_size, image_size)
         layers: list[nn.Module] = []
@@ -39,6 +42,7 @@ class MLPGenerator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
+        check_z(z, self.latent_dim)
         return self.net(z).view(z.shape[0], *self.image_shape)  # (N, 1, 28, 28)
 
 
@@ -47,6 +51,8 @@ class MLPDiscriminator(nn.Module):
 
     def __init__(self, hidden: tuple[int, ...] = (512, 256), image_size: int = 28, channels: int = 1) -> None:
         super().__init__()
+        check_sizes(image_size=image_size, channels=channels, **_widths(hidden))
+        self.image_shape = (channels, image_size, image_size)
         layers: list[nn.Module] = [nn.Flatten()]  # (N, 784)
         width = channels * image_size * image_size
         for h in hidden:
@@ -57,4 +63,9 @@ class MLPDiscriminator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
+        check_images(x, *self.image_shape[:2], flat=True)  # flattened images (N, 784) are fine too
         return self.net(x)
+
+
+def _widths(hidden: tuple[int, ...]) -> dict[str, object]:
+    return {f"hidden[{i}]": h for i, h in enumerate(hidden)}
