@@ -1,6 +1,8 @@
 """Calibrate the "it learned" checks of the training lessons: train with the lesson's own solution code
 over many seeds, and with the common broken variants, inside the lesson's budget; score every generator
-with ``gan_lab.checks.learned.score_generator``; write the scores and times as JSON.
+with ``gan_lab.checks.learned.score_generator``; write the scores and times as JSON. Each row also
+records the check of the pieces the run trained with (``gan_lab.checks.learned_audit``, the first half of
+``check_learned``): ``passes_bar`` is the image bar alone, ``passes`` the whole check.
 
 The correct code is the solution notebook's, run as the instructor wrote it (its setup, solution and
 import-only cells); each broken variant redefines one function of that code the way learners get it
@@ -33,6 +35,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from gan_lab.checks.learned import BARS, passes, score_generator  # noqa: E402
+from gan_lab.checks.learned_audit import audit  # noqa: E402
 from gan_lab.data import load_dataset  # noqa: E402
 from gan_lab.plots import save_grid  # noqa: E402
 from gan_lab.runtime import atomic_write_text  # noqa: E402
@@ -147,6 +150,16 @@ def solution_namespace(lesson: str, variant: str) -> dict:
     return namespace
 
 
+def audit_variant(lesson: str, variant: str) -> str:
+    """'passed', or the hint ``check_learned`` gives for the pieces this variant trains with."""
+    loop = LESSONS[lesson]["loop"]
+    try:
+        audit(solution_namespace(lesson, variant)[loop], loop, loop)
+    except AssertionError as err:
+        return str(err)
+    return "passed"
+
+
 def run_one(
     lesson: str, variant: str, seed: int, steps: int, grid_dir: Path | None = None, device: str = "cpu"
 ) -> dict:
@@ -179,9 +192,7 @@ def run_one(
                 save_grid(generator(z), grid_dir / f"{lesson}_{variant}_seed{seed}.png", nrow=8)
         scores = score_generator(generator)
         row.update({k: (round(v, 4) if isinstance(v, float) else v) for k, v in scores.items()})
-        row["passes"] = passes(scores, BARS[lesson])
-    else:
-        row["passes"] = False
+    row["audit"] = audit_variant(lesson, variant)
     return row
 
 
@@ -193,7 +204,9 @@ def summarize(runs: list[dict], bar) -> dict:
         scored = [r for r in group if "error" not in r]
         entry = {
             "seeds": sorted(r["seed"] for r in group),
-            "pass_now": sum(1 for r in scored if passes(r, bar)),
+            "pass_now": sum(1 for r in group if r["passes"]),  # the whole check: the pieces, then the bar
+            "pass_bar": sum(1 for r in scored if passes(r, bar)),  # the bar on the images alone
+            "audit": sorted({r["audit"] for r in group}),
             "errors": len(group) - len(scored),
             "train_cpu_s": [min(r["train_cpu_s"] for r in group), max(r["train_cpu_s"] for r in group)],
         }
@@ -226,8 +239,11 @@ def _merge(path: Path, lesson: str, rows: list[dict], command: str) -> None:
     keep = {(r["variant"], r["seed"], r["steps"]) for r in rows}
     data["runs"] = [r for r in data["runs"] if (r["variant"], r["seed"], r["steps"]) not in keep] + rows
     data["runs"].sort(key=lambda r: (r["variant"] != "correct", r["variant"], r["steps"], r["seed"]))
-    for r in data["runs"]:  # against the bar in the code now, which may have changed since the run
-        r["passes"] = "error" not in r and passes(r, BARS[lesson])
+    audits = {v: audit_variant(lesson, v) for v in {r["variant"] for r in data["runs"]}}
+    for r in data["runs"]:  # against the checks in the code now, which may have changed since the run
+        r["audit"] = audits[r["variant"]]
+        r["passes_bar"] = "error" not in r and passes(r, BARS[lesson])
+        r["passes"] = r["passes_bar"] and r["audit"] == "passed"
     spec = LESSONS[lesson]
     data.update(
         lesson=lesson,
