@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import hashlib
 import json
 import os
 import platform
@@ -36,6 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 from gan_lab.checks.learned import BARS, passes, score_generator  # noqa: E402
 from gan_lab.checks.learned_audit import audit  # noqa: E402
+from gan_lab.classifier import WEIGHTS_PATH  # noqa: E402
 from gan_lab.data import load_dataset  # noqa: E402
 from gan_lab.plots import save_grid  # noqa: E402
 from gan_lab.runtime import atomic_write_text  # noqa: E402
@@ -150,6 +152,11 @@ def solution_namespace(lesson: str, variant: str) -> dict:
     return namespace
 
 
+def classifier_fingerprint() -> str:
+    """The classifier weights' SHA-256, 12 hex digits: scores made with other weights do not compare."""
+    return hashlib.sha256(WEIGHTS_PATH.read_bytes()).hexdigest()[:12]
+
+
 def audit_variant(lesson: str, variant: str) -> str:
     """'passed', or the hint ``check_learned`` gives for the pieces this variant trains with."""
     loop = LESSONS[lesson]["loop"]
@@ -174,7 +181,13 @@ def run_one(
     if "init_weights" in namespace:  # the conv lesson initialises both networks with the learner's function
         namespace["init_weights"](generator)
         namespace["init_weights"](discriminator)
-    row: dict = {"variant": variant, "seed": seed, "steps": steps, "device": device}
+    row: dict = {
+        "variant": variant,
+        "seed": seed,
+        "steps": steps,
+        "device": device,
+        "classifier": classifier_fingerprint(),
+    }
     wall, cpu = time.perf_counter(), time.process_time()
     try:
         namespace[spec["loop"]](
@@ -197,10 +210,15 @@ def run_one(
 
 
 def summarize(runs: list[dict], bar) -> dict:
-    """Per variant and step count: seeds, how many pass the bar, and the range of each score and time."""
+    """Per variant, step count and classifier: seeds, how many pass, and the range of each score and time.
+
+    Rows scored with other classifier weights than the current ones are summarized apart (``classifier``:
+    the weights' fingerprint; "unrecorded" for rows from before the fingerprint was kept).
+    """
     out: dict = {}
-    for key in sorted({(r["variant"], r["steps"]) for r in runs}):
-        group = [r for r in runs if (r["variant"], r["steps"]) == key]
+    current = classifier_fingerprint()
+    for key in sorted({(r["variant"], r["steps"], r.get("classifier", "unrecorded")) for r in runs}):
+        group = [r for r in runs if (r["variant"], r["steps"], r.get("classifier", "unrecorded")) == key]
         scored = [r for r in group if "error" not in r]
         entry = {
             "seeds": sorted(r["seed"] for r in group),
@@ -213,7 +231,12 @@ def summarize(runs: list[dict], bar) -> dict:
         for name in ("fid", "confidence", "classes_covered"):
             if scored:
                 entry[name] = [min(r[name] for r in scored), max(r[name] for r in scored)]
-        out[f"{key[0]} @ {key[1]} steps"] = entry
+        weights = (
+            ""
+            if key[2] == current
+            else f", classifier {key[2]}, not the current one (its scores do not compare with the bar)"
+        )
+        out[f"{key[0]} @ {key[1]} steps{weights}"] = entry
     return out
 
 
