@@ -1,6 +1,8 @@
 """Calibrate the "it learned" checks of the training lessons: train with the lesson's own solution code
 over many seeds, and with the common broken variants, inside the lesson's budget; score every generator
-with ``gan_lab.checks.learned.score_generator``; write the scores and times as JSON.
+with ``gan_lab.checks.learned.score_generator``; write the scores and times as JSON. Each row also
+records the check of the pieces the run trained with (``gan_lab.checks.learned_audit``, the first half of
+``check_learned``): ``passes_bar`` is the image bar alone, ``passes`` the whole check.
 
 The correct code is the solution notebook's, run as the instructor wrote it (its setup, solution and
 import-only cells); each broken variant redefines one function of that code the way learners get it
@@ -17,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import fcntl
+import hashlib
 import json
 import os
 import platform
@@ -33,6 +36,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from gan_lab.checks.learned import BARS, passes, score_generator  # noqa: E402
+from gan_lab.checks.learned_audit import audit  # noqa: E402
+from gan_lab.classifier import WEIGHTS_PATH  # noqa: E402
 from gan_lab.data import load_dataset  # noqa: E402
 from gan_lab.plots import save_grid  # noqa: E402
 from gan_lab.runtime import atomic_write_text  # noqa: E402
@@ -147,6 +152,21 @@ def solution_namespace(lesson: str, variant: str) -> dict:
     return namespace
 
 
+def classifier_fingerprint() -> str:
+    """The classifier weights' SHA-256, 12 hex digits: scores made with other weights do not compare."""
+    return hashlib.sha256(WEIGHTS_PATH.read_bytes()).hexdigest()[:12]
+
+
+def audit_variant(lesson: str, variant: str) -> str:
+    """'passed', or the hint ``check_learned`` gives for the pieces this variant trains with."""
+    loop = LESSONS[lesson]["loop"]
+    try:
+        audit(solution_namespace(lesson, variant)[loop], loop, loop)
+    except AssertionError as err:
+        return str(err)
+    return "passed"
+
+
 def run_one(
     lesson: str, variant: str, seed: int, steps: int, grid_dir: Path | None = None, device: str = "cpu"
 ) -> dict:
@@ -161,7 +181,13 @@ def run_one(
     if "init_weights" in namespace:  # the conv lesson initialises both networks with the learner's function
         namespace["init_weights"](generator)
         namespace["init_weights"](discriminator)
-    row: dict = {"variant": variant, "seed": seed, "steps": steps, "device": device}
+    row: dict = {
+        "variant": variant,
+        "seed": seed,
+        "steps": steps,
+        "device": device,
+        "classifier": classifier_fingerprint(),
+    }
     wall, cpu = time.perf_counter(), time.process_time()
     try:
         namespace[spec["loop"]](
@@ -179,28 +205,38 @@ def run_one(
                 save_grid(generator(z), grid_dir / f"{lesson}_{variant}_seed{seed}.png", nrow=8)
         scores = score_generator(generator)
         row.update({k: (round(v, 4) if isinstance(v, float) else v) for k, v in scores.items()})
-        row["passes"] = passes(scores, BARS[lesson])
-    else:
-        row["passes"] = False
+    row["audit"] = audit_variant(lesson, variant)
     return row
 
 
 def summarize(runs: list[dict], bar) -> dict:
-    """Per variant and step count: seeds, how many pass the bar, and the range of each score and time."""
+    """Per variant, step count and classifier: seeds, how many pass, and the range of each score and time.
+
+    Rows scored with other classifier weights than the current ones are summarized apart (``classifier``:
+    the weights' fingerprint; "unrecorded" for rows from before the fingerprint was kept).
+    """
     out: dict = {}
-    for key in sorted({(r["variant"], r["steps"]) for r in runs}):
-        group = [r for r in runs if (r["variant"], r["steps"]) == key]
+    current = classifier_fingerprint()
+    for key in sorted({(r["variant"], r["steps"], r.get("classifier", "unrecorded")) for r in runs}):
+        group = [r for r in runs if (r["variant"], r["steps"], r.get("classifier", "unrecorded")) == key]
         scored = [r for r in group if "error" not in r]
         entry = {
             "seeds": sorted(r["seed"] for r in group),
-            "pass_now": sum(1 for r in scored if passes(r, bar)),
+            "pass_now": sum(1 for r in group if r["passes"]),  # the whole check: the pieces, then the bar
+            "pass_bar": sum(1 for r in scored if passes(r, bar)),  # the bar on the images alone
+            "audit": sorted({r["audit"] for r in group}),
             "errors": len(group) - len(scored),
             "train_cpu_s": [min(r["train_cpu_s"] for r in group), max(r["train_cpu_s"] for r in group)],
         }
         for name in ("fid", "confidence", "classes_covered"):
             if scored:
                 entry[name] = [min(r[name] for r in scored), max(r[name] for r in scored)]
-        out[f"{key[0]} @ {key[1]} steps"] = entry
+        weights = (
+            ""
+            if key[2] == current
+            else f", classifier {key[2]}, not the current one (its scores do not compare with the bar)"
+        )
+        out[f"{key[0]} @ {key[1]} steps{weights}"] = entry
     return out
 
 
@@ -226,8 +262,11 @@ def _merge(path: Path, lesson: str, rows: list[dict], command: str) -> None:
     keep = {(r["variant"], r["seed"], r["steps"]) for r in rows}
     data["runs"] = [r for r in data["runs"] if (r["variant"], r["seed"], r["steps"]) not in keep] + rows
     data["runs"].sort(key=lambda r: (r["variant"] != "correct", r["variant"], r["steps"], r["seed"]))
-    for r in data["runs"]:  # against the bar in the code now, which may have changed since the run
-        r["passes"] = "error" not in r and passes(r, BARS[lesson])
+    audits = {v: audit_variant(lesson, v) for v in {r["variant"] for r in data["runs"]}}
+    for r in data["runs"]:  # against the checks in the code now, which may have changed since the run
+        r["audit"] = audits[r["variant"]]
+        r["passes_bar"] = "error" not in r and passes(r, BARS[lesson])
+        r["passes"] = r["passes_bar"] and r["audit"] == "passed"
     spec = LESSONS[lesson]
     data.update(
         lesson=lesson,

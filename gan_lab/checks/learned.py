@@ -12,7 +12,9 @@ References:
 
 A learned generator passes three bars at once: its FID to held-out digits is low, the classifier is
 confident on its images (strokes, not blobs), and it covers most classes (no collapse onto a few
-digits). Each bar alone can be fooled; a generator that fails any of them has not learned MNIST.
+digits). Each bar alone can be fooled; a generator that fails any of them has not learned MNIST. And no
+bar on the images sees every broken training (a saturating loss or a G step that fills D's gradients
+still learns, measured): before scoring, the pieces the run trained with are checked (``learned_audit``).
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
+from gan_lab.checks._guard import fail
+from gan_lab.checks.learned_audit import PIECES, REFERENCE_MODULES, audit, check_own_pieces
 from gan_lab.classifier import load_classifier
 from gan_lab.data import load_dataset
 from gan_lab.metrics import fid_from_features, mode_coverage
@@ -33,6 +37,7 @@ class Bar:
     """What a trained generator of one lesson must reach (thresholds measured by the calibration)."""
 
     lesson: str
+    loop: str  # the training loop the lesson's learner writes (its pieces are checked: learned_audit)
     image_size: int  # 28 for the MLP, 64 for the convolutional lessons
     max_fid: float  # FID to the held-out digits, classifier features
     min_confidence: float  # mean top-class probability of the classifier on generated digits
@@ -42,16 +47,26 @@ class Bar:
 
 
 BARS = {
-    "03_training_step": Bar("03_training_step", 28, 600.0, 0.65, 8, "1,500 steps at batch 64 on one CPU thread"),
+    "03_training_step": Bar(
+        "03_training_step", "train_gan", 28, 600.0, 0.65, 8, "1,500 steps at batch 64 on one CPU thread"
+    ),
     # measured on 4 seeds only (CPU time ran out): provisional until 10 seeds are in the calibration file
     "04_conv_gan_64": Bar(
-        "04_conv_gan_64", 64, 600.0, 0.50, 7, "800 steps at batch 32 on one CPU thread", calibrated=False
+        "04_conv_gan_64",
+        "train_conv64",
+        64,
+        600.0,
+        0.50,
+        7,
+        "800 steps at batch 32 on one CPU thread",
+        calibrated=False,
     ),
     # no GPU was available to calibrate lesson 5's run: its bar is provisional (see the calibration README)
-    "05_dcgan_gpu": Bar("05_dcgan_gpu", 64, 150.0, 0.70, 8, "1,000 steps at batch 128 on a GPU", calibrated=False),
+    "05_dcgan_gpu": Bar(
+        "05_dcgan_gpu", "train_dcgan", 64, 150.0, 0.70, 8, "1,000 steps at batch 128 on a GPU", calibrated=False
+    ),
 }
 N_SAMPLES = 1000  # as many as the held-out digits: FID's bias depends on the sample size
-REFERENCE_MODULES = ("gan_lab", "torchvision", "torch")
 
 
 def _to_28(images: torch.Tensor) -> torch.Tensor:
@@ -109,21 +124,36 @@ def passes(scores: dict, bar: Bar) -> bool:
     )
 
 
-def check_learned(generator: nn.Module, lesson: str, latent_dim: int = 100) -> dict:
-    """Score the generator the lesson trained; raise ``AssertionError`` with the likely cause when it did not learn."""
+def check_learned(
+    generator: nn.Module, lesson: str, *, trained_with, latent_dim: int = 100, score: bool = True
+) -> dict | None:
+    """Check the pieces the run trained with, then score the generator it trained (``score=False``: pieces only).
+
+    ``trained_with`` is the learner's training loop (``train_gan``, ...): every piece it calls is read from
+    its notebook and must pass its own graded check (``learned_audit``), because some broken pieces train
+    a generator whose images score like a correct run's. Raises ``AssertionError`` naming the mistake.
+    """
     if lesson not in BARS:
         raise KeyError(f"no calibrated bar for lesson {lesson!r}: expected one of {', '.join(BARS)}")
     bar = BARS[lesson]
     if not isinstance(generator, nn.Module):
         raise AssertionError(
-            f"expected your trained generator (an nn.Module), got {type(generator).__name__}: run the training cell first"
+            f"[{bar.loop}] expected your trained generator (an nn.Module), got {type(generator).__name__}: "
+            "run the training cell first"
         )
+    audit(trained_with, bar.loop, bar.loop)
     module = type(generator).__module__.split(".")[0]
-    if module in REFERENCE_MODULES:
+    if module in REFERENCE_MODULES and any(p.endswith("Generator") for p in PIECES[bar.loop]):
         raise AssertionError(
-            f"write your own: {type(generator).__qualname__} comes from the installed package {module!r} "
-            "(this is gan_lab's reference implementation, which earns no credit)"
+            f"[{bar.loop}] write your own: {type(generator).__qualname__} comes from the installed package "
+            f"{module!r} (this is gan_lab's reference implementation, which earns no credit)"
         )
+    if not score:
+        print(
+            f"your {bar.loop} ran your own pieces, each passing its check; this run's generator is not scored "
+            f"(the bar is for {bar.budget})"
+        )
+        return None
     scores = score_generator(generator, latent_dim)
     line = (
         f"FID {scores['fid']:.1f} (at most {bar.max_fid:g}), classifier confidence {scores['confidence']:.2f} "
@@ -134,24 +164,17 @@ def check_learned(generator: nn.Module, lesson: str, latent_dim: int = 100) -> d
     if passes(scores, bar):
         print(f"your generator learned: {line}")
         return scores
-    hints = []
-    if scores["classes_covered"] < bar.min_classes:
-        hints.append(
-            "few classes: mode collapse, often from a discriminator that never learns (its targets swapped, "
-            "or the generator's loss pointing the wrong way)"
-        )
-    if scores["confidence"] < bar.min_confidence or scores["fid"] > bar.max_fid:
-        hints.append(
-            "blurry or noisy digits: the generator barely learned. Likely causes: a missing zero_grad "
-            "(gradients pile up over the steps); real and fake targets swapped, in the discriminator's loss "
-            "or the generator's; a learning rate, batch size or number of steps other than the lesson's run"
-        )
     measured = (
-        f"The bar was met by the reference code on every calibrated seed ({bar.budget})."
+        f"The reference code met this bar on every calibrated seed ({bar.budget})."
         if bar.calibrated
         else f"This bar is provisional: it is not yet calibrated over seeds for this run ({bar.budget})."
     )
-    raise AssertionError(f"your generator has not learned digits yet: {line}. {measured} " + "; ".join(hints))
+    raise AssertionError(
+        f"[{bar.loop}] your generator has not learned digits yet: {line}. {measured} Your losses and steps pass "
+        "their checks, so look at the run: the loop's optimizers (Adam, the lesson's lr and betas, one per "
+        "network), the batch size and number of steps of the lesson's run cell, a run stopped early, or a "
+        "generator made after the training. Fix: run the training cell again from the top, as written"
+    )
 
 
 class _Recorder:
@@ -171,30 +194,11 @@ def _small_gan(seed: int, latent_dim: int, size: int) -> tuple[nn.Module, nn.Mod
     return generator, discriminator
 
 
-def _fail(exercise: str, mistake: str, fix: str) -> AssertionError:
-    """The message format of every check: which exercise, the likely mistake, how to fix it."""
-    return AssertionError(f"[{exercise}] {mistake}. Fix: {fix}.")
-
-
-def _check_own_pieces(train_fn, name: str, pieces: tuple[str, ...]) -> None:
-    """The loop runs the learner's own pieces: none of the names it relies on may be gan_lab's (or torch's)."""
-    namespace = getattr(train_fn, "__globals__", {})
-    for piece in pieces:
-        module = getattr(namespace.get(piece), "__module__", None) or ""
-        if module.split(".")[0] in REFERENCE_MODULES:
-            raise _fail(
-                name,
-                f"write your own: `{piece}` in this notebook is {module}.{piece}, gan_lab's reference "
-                "implementation, which earns no credit",
-                f"paste your own {piece} into the cell of {name}",
-            )
-
-
 def _check_loop(train_fn, name: str, hidden: bool) -> None:
     """The contract of a lesson's training loop, on networks small enough to run in a fraction of a second."""
     if not callable(train_fn):
-        raise _fail(name, f"expected the function {name}, got {type(train_fn).__name__}", f"define {name}")
-    _check_own_pieces(train_fn, name, OWN_PIECES[name])
+        raise fail(name, f"expected the function {name}, got {type(train_fn).__name__}", f"define {name}")
+    check_own_pieces(train_fn, name)
     steps, batch_size, latent_dim, size = (5, 4, 3, 3) if hidden else (6, 8, 4, 4)
     generator, discriminator = _small_gan(11 if hidden else 7, latent_dim, size)
     x_train = torch.rand(32, 1, size, size, generator=torch.Generator().manual_seed(3)) * 2 - 1  # (32, 1, s, s)
@@ -212,13 +216,13 @@ def _check_loop(train_fn, name: str, hidden: bool) -> None:
         raise
     except Exception as err:  # the learner's loop, steps or losses failed on small networks: say so, with the error
         if "backward through the graph a second time" in str(err):
-            raise _fail(
+            raise fail(
                 name,
                 "the second backward failed ('backward through the graph a second time'): d_step trains D on "
                 "x_fake without .detach(), so its backward frees the generator's graph that g_step needs",
                 "in d_step, call the discriminator on x_fake.detach()",
             ) from None
-        raise _fail(
+        raise fail(
             name,
             f"it raised {type(err).__name__}: {err}",
             f"{name}(generator, discriminator, x_train, steps, batch_size=..., latent_dim=..., progress=...) must "
@@ -274,30 +278,9 @@ def _check_loop(train_fn, name: str, hidden: bool) -> None:
 def _expect(name: str):
     def expect(condition: bool, mistake: str, fix: str) -> None:
         if not condition:
-            raise _fail(name, mistake, fix)
+            raise fail(name, mistake, fix)
 
     return expect
-
-
-OWN_PIECES = {  # what each lesson's run must take from the learner (lesson 5 trains gan_lab's DCGAN networks)
-    "train_gan": (
-        "d_step",
-        "g_step",
-        "discriminator_loss",
-        "generator_loss_non_saturating",
-        "MLPGenerator",
-        "MLPDiscriminator",
-    ),
-    "train_conv64": (
-        "d_step",
-        "g_step",
-        "discriminator_loss",
-        "generator_loss_non_saturating",
-        "Conv64Generator",
-        "Conv64Discriminator",
-    ),
-    "train_dcgan": ("d_step", "g_step", "discriminator_loss", "generator_loss_non_saturating"),
-}
 
 
 def check_train_gan(train_gan, hidden: bool = False) -> None:
