@@ -2,6 +2,7 @@
 
 Usage (from the repository root; each training is one torch thread under nice 10):
     python scripts/train_variants.py [--epochs 30] [--only NAME ...]
+    python scripts/train_variants.py --table      # the markdown table of README's results, from the files
 Writes ``book/results/variants/<name>.json`` (the JSON of ``gan-lab evaluate``) and ``runs.json`` beside them:
 per run its label, commands, steps (discriminator and generator), wall and CPU time and the machine's load.
 A run already in ``runs.json`` is skipped, so an interrupted sweep continues where it stopped.
@@ -51,11 +52,41 @@ def timed(command: list[str]) -> tuple[float, float]:
     return time.perf_counter() - start, cpu
 
 
+def table() -> str:
+    """README's markdown table: one row per recorded run, then the real-vs-real floor of the first."""
+    record = json.loads((RESULTS / "runs.json").read_text())
+    head = "| variant | flags added (`gan-lab train --model mlp --dataset sample --epochs 30 ... --seed 0`) "
+    head += "| D steps (G steps) | train wall | IS | FID | FID / floor | KID | precision | recall | classes | KL to uniform |"
+    rows = [head, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
+    floor = None
+    for run in record["runs"]:
+        result = json.loads((RESULTS / run["evaluation"]).read_text())
+        m, floor = result["model_vs_heldout"], floor or result["floor_train_vs_heldout"]
+        flags = " ".join(VARIANTS[run["name"]][1]) or "(none: the defaults)"
+        rows.append(
+            f"| {run['label']} | `{flags}` | {run['steps']:,} ({run['generator_steps']:,}) "
+            f"| {run['train_wall_s'] / 60:.1f} min | {m['inception_score']:.2f} | {m['fid']:.1f} "
+            f"| {result['fid_ratio_to_floor']:.1f} | {m['kid']:.1f} | {m['precision']:.2f} | {m['recall']:.2f} "
+            f"| {m['classes_covered']} | {m['kl_to_uniform']:.3f} |"
+        )
+    if floor is not None:
+        rows.append(
+            f"| real training digits (floor) | | | | {floor['inception_score']:.2f} | {floor['fid']:.1f} | 1 "
+            f"| {floor['kid']:.1f} | {floor['precision']:.2f} | {floor['recall']:.2f} | {floor['classes_covered']} "
+            f"| {floor['kl_to_uniform']:.3f} |"
+        )
+    return "\n".join(rows)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--epochs", type=int, default=30)
     parser.add_argument("--only", nargs="*", default=list(VARIANTS))
+    parser.add_argument("--table", action="store_true", help="print the markdown table of the recorded runs")
     args = parser.parse_args()
+    if args.table:
+        print(table())
+        return
     RESULTS.mkdir(parents=True, exist_ok=True)
     record_path = RESULTS / "runs.json"
     record = json.loads(record_path.read_text()) if record_path.exists() else {"runs": []}
