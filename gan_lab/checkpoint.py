@@ -1,10 +1,12 @@
 """Checkpoints: the one on-disk format of a run, written by ``train`` and read by every command.
 
 - :class:`TrainState` is everything needed to continue a run exactly: the networks (and the moving
-  average of the generator), both optimizers, every random number generator, the epoch and the config.
+  average of the generator), both optimizers, every random number generator, the epoch, the count of
+  discriminator steps (the ``--n-critic`` rhythm) and the config.
   ``state_dict()`` and ``load_state_dict()`` are the symmetric pair that save and resume use.
 - :func:`load_run` is the one reader for the commands that only use a finished run (sample, evaluate,
   figures): it rebuilds the networks, in eval mode, with their config and epoch.
+- :func:`start_or_resume` is where a training run begins: a fresh run directory, or a checkpoint to continue.
 
 Written atomically (temporary file, then rename): a crash while saving leaves the previous checkpoint
 intact and loadable. Loaded with ``weights_only=True``: a checkpoint is data, never code.
@@ -22,6 +24,8 @@ from torch import nn
 
 from gan_lab.config import TrainConfig
 from gan_lab.models import build_models
+from gan_lab.objectives import check_objective
+from gan_lab.regularizers import apply_spectral_norm
 from gan_lab.runtime import GanLabError, GanLabTypeError, atomic_write, describe, first_line, pick_device
 
 FORMAT = "gan_lab-checkpoint-v1"
@@ -40,11 +44,15 @@ class TrainState:
     batch_rng: torch.Generator  # data order, on the CPU on every device
     generator_ema: nn.Module | None = None  # the moving average of the generator, with --ema
     epoch: int = 0  # epochs finished
+    d_steps: int = 0  # discriminator steps taken: with --n-critic k, the generator steps after every k-th
+    loss_g: torch.Tensor | None = None  # the last generator step's loss, logged for the steps without one
 
     @classmethod
     def create(cls, cfg: TrainConfig, channels: int, device: torch.device) -> TrainState:
-        """Fresh networks and optimizers for ``cfg``, drawn from the global RNG (seed it first)."""
-        generator, discriminator = build_models(cfg.model, cfg.latent_dim, channels)
+        """Fresh networks and optimizers for ``cfg``, drawn from the global RNG (seed it first); a discriminator
+        that cannot serve ``cfg``'s objective (BatchNorm with the gradient penalty) is a :class:`GanLabError`."""
+        generator, discriminator = build_networks(cfg, channels)
+        check_objective(cfg.objective, discriminator, cfg.real_label)
         generator, discriminator = generator.to(device), discriminator.to(device)
         if cfg.channels_last:  # a memory layout only: parameters and checkpoints are the same
             generator = generator.to(memory_format=torch.channels_last)
@@ -65,6 +73,8 @@ class TrainState:
         device = next(self.generator.parameters()).device
         return {
             "epoch": self.epoch,
+            "d_steps": self.d_steps,
+            **({"loss_g": self.loss_g} if self.loss_g is not None else {}),
             "config": asdict(self.config),
             "channels": self.channels,
             "generator": self.generator.state_dict(),
@@ -89,9 +99,12 @@ class TrainState:
         self.opt_d.load_state_dict(state["opt_d"])
         self.batch_rng.set_state(state["rng"]["batches"])
         torch.set_rng_state(state["rng"]["torch"])
-        if next(self.generator.parameters()).device.type == "cuda" and state["rng"].get("cuda"):
+        device = next(self.generator.parameters()).device
+        if device.type == "cuda" and state["rng"].get("cuda"):
             torch.cuda.set_rng_state_all(state["rng"]["cuda"])
         self.epoch = int(state["epoch"])
+        self.d_steps = int(state.get("d_steps", 0))  # 0 in checkpoints from before --n-critic: they used 1
+        self.loss_g = state["loss_g"].to(device) if "loss_g" in state else None
 
     def nbytes(self) -> int:
         """About the size of a checkpoint: the networks, and Adam's two moments per parameter."""
@@ -130,7 +143,7 @@ def load_run(path: str | Path, device: str | torch.device = "cpu") -> Run:
     try:
         cfg = TrainConfig.from_dict(state["config"])
         channels = int(state["channels"])
-        generator, discriminator = build_models(cfg.model, cfg.latent_dim, channels)
+        generator, discriminator = build_networks(cfg, channels)
         generator.load_state_dict(state["generator"])
         discriminator.load_state_dict(state["discriminator"])
         generator_ema = None
@@ -151,6 +164,29 @@ def load_run(path: str | Path, device: str | torch.device = "cpu") -> Run:
         discriminator.to(device).eval(),
         generator_ema,
     )
+
+
+def build_networks(cfg: TrainConfig, channels: int) -> tuple[nn.Module, nn.Module]:
+    """``(generator, discriminator)`` of ``cfg``'s model, the discriminator spectrally normalised with
+    ``--spectral-norm`` (its state dict then holds each weight's parametrization and power-iteration vectors)."""
+    generator, discriminator = build_models(cfg.model, cfg.latent_dim, channels)
+    if cfg.spectral_norm:
+        apply_spectral_norm(discriminator)
+    return generator, discriminator
+
+
+def start_or_resume(config: TrainConfig) -> tuple[TrainConfig, dict | None]:
+    """The resolved config and, with --resume, the checkpoint to continue from."""
+    cfg = config.resolved()
+    ckpt_path = Path(cfg.out) / "checkpoint.pt"
+    if cfg.resume:
+        saved = load_checkpoint(ckpt_path)
+        return cfg.continued(saved["config"]), saved
+    if ckpt_path.exists():
+        raise GanLabError(
+            f"{cfg.out} already holds a run ({ckpt_path}); pass --resume to continue it or choose another --out"
+        )
+    return cfg, None
 
 
 def save_checkpoint(state: dict[str, Any], path: str | Path) -> Path:

@@ -18,6 +18,7 @@ from gan_lab import losses
 from gan_lab.augment import parse_policy
 from gan_lab.data import DATASETS, DEFAULT_DATA_DIR
 from gan_lab.models import IMAGE_SIZES, MODELS, REGISTRY, model_spec
+from gan_lab.objectives import Objective, check_objective
 from gan_lab.runtime import GanLabError, pick_device, seed_everything
 
 
@@ -100,7 +101,28 @@ class TrainConfig(DataOptions):
     )
     beta2: float = field(default=0.999, metadata={"help": "Adam beta2"})
     latent_dim: int = field(default=100, metadata={"help": "size of the noise vector z"})
-    loss: str = field(default="non-saturating", metadata={"help": "generator loss", "choices": losses.GENERATOR_LOSSES})
+    # the objective (gan_lab.objectives): a loss family, its Lipschitz constraint, and critic steps per G step
+    loss: str = field(
+        default="non-saturating",
+        metadata={
+            "help": "loss family (lsgan: least squares, wgan: Wasserstein with clipping, wgan-gp: with the "
+            "gradient penalty)",
+            "choices": losses.LOSSES,
+        },
+    )
+    # 0 stands for the paper's value, so that a value given with a loss that has no use for it is refused
+    gp_weight: float = field(
+        default=0.0, metadata={"help": "gradient penalty weight lambda, --loss wgan-gp only (0: 10, Gulrajani et al.)"}
+    )
+    clip: float = field(
+        default=0.0, metadata={"help": "weight clipping bound c, --loss wgan only (0: 0.01, Arjovsky et al.)"}
+    )
+    n_critic: int = field(
+        default=1, metadata={"help": "discriminator steps per generator step (5 in both WGAN papers)"}
+    )
+    spectral_norm: bool = field(
+        default=False, metadata={"help": "spectral normalisation of every discriminator layer (Miyato et al. 2018)"}
+    )
     real_label: float = field(default=1.0, metadata={"help": "target for real images; 0.9 = one-sided label smoothing"})
     amp: bool = field(default=False, metadata={"help": "bfloat16 mixed precision (CUDA only)"})
     augment: str = field(
@@ -171,6 +193,18 @@ class TrainConfig(DataOptions):
             raise GanLabError(f"--ema must be in [0, 1), got {cfg.ema}")
         if not 0.5 < cfg.real_label <= 1.0:
             raise GanLabError(f"--real-label must be in (0.5, 1], got {cfg.real_label}")
-        if cfg.loss not in losses.GENERATOR_LOSSES:
-            raise GanLabError(f"unknown loss {cfg.loss!r}: expected one of {', '.join(losses.GENERATOR_LOSSES)}")
+        for name, loss, value in (("clip", "wgan", 0.01), ("gp_weight", "wgan-gp", 10.0)):
+            if getattr(cfg, name) and cfg.loss != loss:
+                raise GanLabError(
+                    f"--{name.replace('_', '-')} belongs to --loss {loss}; --loss {cfg.loss} has no use for it"
+                )
+            setattr(cfg, name, getattr(cfg, name) or (value if cfg.loss == loss else 0.0))
+        check_objective(cfg.objective, real_label=cfg.real_label)  # the checks that need no network
+        if cfg.compile and cfg.loss == "wgan-gp":
+            raise GanLabError("--compile cannot differentiate the gradient penalty's gradient again: drop --compile")
         return cfg
+
+    @property
+    def objective(self) -> Objective:
+        """The loss family, its constraint and ``n_critic``, as ``gan_lab.objectives`` takes them."""
+        return Objective(self.loss, self.gp_weight, self.clip, self.spectral_norm, self.n_critic)

@@ -81,10 +81,23 @@ def critic_loss(
     """
     x_fake = x_fake.detach()  # the critic's step must not reach the generator
     logits_real, logits_fake = discriminator(x_real), discriminator(x_fake)  # (N, 1) each
-    loss_d = losses.family_discriminator_loss(obj.loss, logits_real, logits_fake)
+    loss_d = discriminator_objective(obj, logits_real, logits_fake)
     if obj.loss == "wgan-gp":
         loss_d = loss_d + obj.gp_weight * gradient_penalty(discriminator, x_real, x_fake)
     return loss_d, logits_real, logits_fake
+
+
+def discriminator_objective(
+    obj: Objective, logits_real: torch.Tensor, logits_fake: torch.Tensor, real_label: float = 1.0
+) -> torch.Tensor:
+    """``loss_d`` of the loss family from the scores of a real and a fake batch, before any penalty term.
+
+    ``real_label`` < 1 is one-sided label smoothing, which only the cross-entropy losses have (the check refuses it
+    for the others).
+    """
+    if obj.loss in losses.GENERATOR_LOSSES:
+        return losses.discriminator_loss(logits_real, logits_fake, real_label)
+    return losses.family_discriminator_loss(obj.loss, logits_real, logits_fake)
 
 
 def generator_objective(obj: Objective, logits_fake: torch.Tensor) -> torch.Tensor:

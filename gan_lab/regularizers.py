@@ -14,6 +14,8 @@ normalisation makes each layer 1-Lipschitz by construction (LeakyReLU and ReLU a
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 from torch import nn
 from torch.nn.utils.parametrizations import spectral_norm
@@ -51,7 +53,10 @@ def interpolate(x_real: torch.Tensor, x_fake: torch.Tensor, eps: torch.Tensor | 
 
 
 def gradient_penalty(
-    critic: nn.Module, x_real: torch.Tensor, x_fake: torch.Tensor, eps: torch.Tensor | None = None
+    critic: Callable[[torch.Tensor], torch.Tensor],
+    x_real: torch.Tensor,
+    x_fake: torch.Tensor,
+    eps: torch.Tensor | None = None,
 ) -> torch.Tensor:
     r"""The WGAN-GP penalty (Gulrajani et al. 2017), without its weight $\lambda$.
 
@@ -62,6 +67,7 @@ def gradient_penalty(
     Summing the scores before differentiating gives each example's own gradient because the critic
     treats examples independently, which is why the critic must have no BatchNorm.
     ``create_graph=True`` keeps the gradient differentiable, so the penalty trains the critic's weights.
+    ``critic`` is any function of a batch: a conditional critic is passed with its labels bound.
     """
     if not callable(critic):
         raise GanLabTypeError(f"expected critic as a network (an nn.Module), got {describe(critic)}")

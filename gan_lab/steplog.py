@@ -15,7 +15,7 @@ from pathlib import Path
 
 import torch
 
-from gan_lab.runtime import atomic_write_text
+from gan_lab.runtime import GanLabError, atomic_write_text
 
 STAT_KEYS = ("loss_d", "loss_g", "d_real", "d_fake")
 FIELDS = ("epoch", "step", *STAT_KEYS)
@@ -62,3 +62,15 @@ class StepLog:
             os.fsync(f.fileno())  # on disk before the checkpoint that counts this epoch as done
         self.rows += new
         return new
+
+
+def check_finite(stats: torch.Tensor, epoch: int, last_good: str) -> None:
+    """Stop on the first NaN or Inf of an epoch's statistics (steps, 4), already on the CPU."""
+    bad = ~torch.isfinite(stats)
+    if bad.any():
+        step, key = (int(i) for i in bad.nonzero()[0])
+        value = stats[step, key].item()
+        raise GanLabError(
+            f"{STAT_KEYS[key]} became {value} at epoch {epoch}, step {step + 1} of {len(stats)}: training stopped "
+            f"before saving that epoch; {last_good} (lower --lr, or check the data and the model)"
+        )

@@ -8,6 +8,8 @@ References:
 - Zhao et al. 2020 (differentiable augmentation, ``--augment``; see ``gan_lab.augment``).
 - Yazici et al. 2019 (moving average of the generator, ``--ema``; see ``gan_lab.ema``).
 - Mirza & Osindero 2014 (a class-conditional model sees each real image's label, and G draws that class).
+- Arjovsky et al. 2017, Gulrajani et al. 2017, Miyato et al. 2018 (``--loss``, ``--n-critic``, the critic's
+  Lipschitz constraint: ``gan_lab.objectives``).
 
 The shape of a run: set up (or resume) a :class:`~gan_lab.checkpoint.TrainState`; then per epoch
 :func:`train_one_epoch` (z -> G -> D step -> G step -> EMA, per batch) and :func:`end_of_epoch`
@@ -29,15 +31,17 @@ from tqdm.auto import tqdm
 
 from gan_lab import losses
 from gan_lab.augment import diff_augment, parse_policy
-from gan_lab.checkpoint import TrainState, load_checkpoint
+from gan_lab.checkpoint import TrainState, start_or_resume
 from gan_lab.config import TrainConfig
 from gan_lab.data import labelled_batches, load_dataset, steps_per_epoch
 from gan_lab.distributed import Group, Nets, join, leave, wrap
 from gan_lab.ema import ema_update, recalibrate_batchnorm
 from gan_lab.latent import sample_noise
 from gan_lab.models import model_spec
+from gan_lab.objectives import Objective, after_critic_step, discriminator_objective
+from gan_lab.regularizers import gradient_penalty
 from gan_lab.runtime import GanLabError, atomic_write_text, check_writable
-from gan_lab.steplog import STAT_KEYS, StepLog
+from gan_lab.steplog import STAT_KEYS, StepLog, check_finite
 
 __all__ = ["STAT_KEYS", "Nets", "TrainConfig", "TrainResult", "d_step", "end_of_epoch", "g_step", "train"]
 __all__ += ["train_one_epoch", "training_nets"]
@@ -57,13 +61,16 @@ def d_step(
     amp: bool = False,
     joint: bool = False,
     labels: torch.Tensor | None = None,
+    obj: Objective | None = None,
 ) -> dict[str, torch.Tensor]:
     """One discriminator update on a real and a fake batch; returns detached statistics (no host sync).
 
     ``joint``: one pass over both batches stacked, the same maths only for a D whose output for an image
     does not depend on the rest of its batch or on a random draw (no BatchNorm, no dropout).
     ``labels`` (N,): the class of both batches, for a conditional discriminator D(x, labels).
+    ``obj``: the loss family and its constraint (default: the cross-entropy of the original GAN).
     """
+    obj = obj or Objective()
     opt_d.zero_grad(set_to_none=True)
     cond = () if labels is None else (labels,)
     with _autocast(x_real.device, amp):
@@ -74,9 +81,12 @@ def d_step(
         else:
             logits_real = discriminator(x_real, *cond)  # (N, 1)
             logits_fake = discriminator(x_fake.detach(), *cond)  # (N, 1)
-        loss_d = losses.discriminator_loss(logits_real.float(), logits_fake.float(), real_label)
+        loss_d = discriminator_objective(obj, logits_real.float(), logits_fake.float(), real_label)
+    if obj.loss == "wgan-gp":  # outside autocast: the penalty differentiates a gradient, in float32
+        loss_d = loss_d + obj.gp_weight * gradient_penalty(lambda x: discriminator(x, *cond), x_real, x_fake)
     loss_d.backward()
     opt_d.step()
+    after_critic_step(obj, discriminator)  # WGAN: clip every weight back into [-c, c]
     return {
         "loss_d": loss_d.detach(),
         "d_real": torch.sigmoid(logits_real.detach().float()).mean(),  # mean D(x)
@@ -101,7 +111,7 @@ def g_step(
     try:
         with _autocast(x_fake.device, amp):
             logits_fake = discriminator(x_fake, *cond)  # (N, 1), with the graph back into the generator
-            loss_g = losses.generator_loss(logits_fake.float(), loss)
+            loss_g = losses.family_generator_loss(loss, logits_fake.float())
         loss_g.backward()
     finally:
         for p, flag in zip(discriminator.parameters(), flags):
@@ -146,7 +156,8 @@ def train_one_epoch(
 ) -> torch.Tensor:
     """One pass over ``images`` (N, C, H, W); returns the per-step statistics (steps, 4), still on the device.
     ``labels`` (N,), conditional models only: each fake is drawn for the class of the real image beside it."""
-    cfg, device = state.config, images.device
+    cfg, device, loss_g = state.config, images.device, state.loss_g
+    obj = cfg.objective  # the loss family, its Lipschitz constraint and n_critic
     nets = nets or Nets(state.generator, state.discriminator, state.discriminator)
     policy = parse_policy(cfg.augment)  # () when off: diff_augment then returns its input unchanged
     joint = cfg.joint_d_pass and batch_independent(state.discriminator)
@@ -164,15 +175,20 @@ def train_one_epoch(
         # ---- D step: raise D(x) on real images, lower D(G(z)) on fakes; G is not updated ----
         # DiffAugment: D only ever sees augmented images, real and fake alike, each call freshly drawn
         x_real_d, x_fake_d = diff_augment(x_real, policy), diff_augment(x_fake, policy)
-        out_d = d_step(nets.discriminator, state.opt_d, x_real_d, x_fake_d, cfg.real_label, cfg.amp, joint, *cond)
+        d_args = (cfg.real_label, cfg.amp, joint, *cond)
+        out_d = d_step(nets.discriminator, state.opt_d, x_real_d, x_fake_d, *d_args, obj=obj)
 
-        # ---- G step: raise D(G(z)) through the just-updated D; D is not updated ----
-        out_g = g_step(nets.discriminator_g, state.opt_g, diff_augment(x_fake, policy), cfg.loss, cfg.amp, *cond)
-
-        if state.generator_ema is not None:
-            ema_update(state.generator_ema, state.generator, cfg.ema)
-        stats[i] = torch.stack([out_d["loss_d"], out_g["loss_g"], out_d["d_real"], out_d["d_fake"]])
+        # ---- G step: raise D(G(z)) through the just-updated D; D is not updated. With --n-critic k only after
+        # every k-th D step, counted over the run (a resumed run keeps the rhythm), the first one included ----
+        if state.d_steps % obj.n_critic == 0:
+            x_fake_g = diff_augment(x_fake, policy)
+            loss_g = g_step(nets.discriminator_g, state.opt_g, x_fake_g, cfg.loss, cfg.amp, *cond)["loss_g"]
+            if state.generator_ema is not None:
+                ema_update(state.generator_ema, state.generator, cfg.ema)
+        state.d_steps += 1
+        stats[i] = torch.stack([out_d["loss_d"], loss_g, out_d["d_real"], out_d["d_fake"]])
         on_step()
+    state.loss_g = loss_g  # steps without a G step log the last one's loss, across epochs too
     return stats
 
 
@@ -193,35 +209,9 @@ def end_of_epoch(state: TrainState, stats: torch.Tensor, fixed_z: torch.Tensor, 
     return rows
 
 
-def check_finite(stats: torch.Tensor, epoch: int, last_good: str) -> None:
-    """Stop on the first NaN or Inf of an epoch's statistics (steps, 4), already on the CPU."""
-    bad = ~torch.isfinite(stats)
-    if bad.any():
-        step, key = (int(i) for i in bad.nonzero()[0])
-        value = stats[step, key].item()
-        raise GanLabError(
-            f"{STAT_KEYS[key]} became {value} at epoch {epoch}, step {step + 1} of {len(stats)}: training stopped "
-            f"before saving that epoch; {last_good} (lower --lr, or check the data and the model)"
-        )
-
-
-def _start(config: TrainConfig) -> tuple[TrainConfig, dict | None]:
-    """The resolved config and, with --resume, the checkpoint to continue from."""
-    cfg = config.resolved()
-    ckpt_path = Path(cfg.out) / "checkpoint.pt"
-    if cfg.resume:
-        saved = load_checkpoint(ckpt_path)
-        return cfg.continued(saved["config"]), saved
-    if ckpt_path.exists():
-        raise GanLabError(
-            f"{cfg.out} already holds a run ({ckpt_path}); pass --resume to continue it or choose another --out"
-        )
-    return cfg, None
-
-
 def train(config: TrainConfig, progress: bool = True) -> TrainResult:
     """Train a GAN as ``config`` says; write config.json, checkpoint.pt, samples/, losses.csv, losses.png."""
-    cfg, saved = _start(config)
+    cfg, saved = start_or_resume(config)
     group, cfg.device = join(cfg.device, cfg.batch_size)  # one process, or this one of a torchrun group
     try:
         return _train(cfg, saved, group, progress and group.is_writer)
