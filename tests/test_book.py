@@ -66,6 +66,7 @@ PAGES_WITH_GRIDS = {
     "book/05_dcgan_gpu",
     "book/06_latent_space",
     "book/evaluation",
+    "book/10_conditional",
 }
 MIN_PX_PER_DIGIT = 28
 # the rendered lines of each table cell of three words or more: [cell text, words, lines]; a formula
