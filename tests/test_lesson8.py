@@ -13,7 +13,7 @@ from torch import nn
 
 from gan_lab import regularizers
 from gan_lab.checks import learned2d
-from gan_lab.checks.lesson8_wgan_gp import QuadraticCritic, _expected_parameter_grads, _penalty_variants
+from gan_lab.checks.lesson8_gradient_penalty import QuadraticCritic, _expected_parameter_grads, _penalty_variants
 from gan_lab.lab2d import ring, score_points
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -99,5 +99,7 @@ def test_calibration_reproduces_seed_0() -> None:
     sys.path.insert(0, str(ROOT / "scripts"))
     from calibrate_lesson8 import run_one
 
-    recorded = next(r for r in json.loads(CALIBRATION.read_text())["runs"] if (r["variant"], r["seed"]) == ("correct", 0))
+    recorded = next(
+        r for r in json.loads(CALIBRATION.read_text())["runs"] if (r["variant"], r["seed"]) == ("correct", 0)
+    )
     assert run_one("correct", 0)["counts"] == recorded["counts"]

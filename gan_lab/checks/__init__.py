@@ -71,7 +71,8 @@ MODULES = {
     "05_dcgan_gpu": "lesson5_dcgan_gpu",
     "06_theory": "lesson6_theory",
     "07_evaluation": "lesson7_evaluation",
-    "08_wgan_gp": "lesson8_wgan_gp",
+    "08_wgan_gp": "lesson8_wasserstein",  # the critic's and the generator's losses
+    "gradient_penalty": "lesson8_gradient_penalty",
     # the training exercises of lessons 3-5 and their "it learned" check live in one module of their own
     "train_gan": "learned",
     "train_conv64": "learned",

@@ -40,7 +40,7 @@ class RingRun:
     """The lesson's training run, which the calibration measured, and the bar a trained generator must reach."""
 
     steps: int = 1000  # generator steps
-    batch_size: int = 256
+    batch_size: int = 128
     n_critic: int = 5
     gp_weight: float = 0.1  # Gulrajani et al. use 0.1 on their toy data sets, 10 on images
     n_train: int = 20_000  # points of the ring the loop draws its batches from
@@ -216,7 +216,9 @@ def _check_contract(train_fn, hidden: bool) -> None:
     _expect(torch.equal(x_train, x_copy), "x_train was changed in place", "take batches by indexing; never modify it")
     expected = (["C"] * n_critic + ["G"]) * steps
     _expect("?" not in order, "one optimizer holds both networks' parameters", "one Adam per network: opt_d, opt_g")
-    _expect(order.count("C") > 0, "the critic's optimizer never stepped", "call opt_d.step() after each critic backward")
+    _expect(
+        order.count("C") > 0, "the critic's optimizer never stepped", "call opt_d.step() after each critic backward"
+    )
     _expect(order.count("G") > 0, "the generator's optimizer never stepped", "call opt_g.step() once per step")
     if order != expected:
         shown = "".join(order[: 3 * (n_critic + 1)])

@@ -22,7 +22,7 @@ EXERCISE = "train_wgan_gp"
 HINT = "the same z at every step"
 
 
-def train_wgan_gp(generator, critic, x_train, steps, batch_size=256, latent_dim=2, n_critic=5, gp_weight=0.1):
+def train_wgan_gp(generator, critic, x_train, steps, batch_size=128, latent_dim=2, n_critic=5, gp_weight=0.1):
     opt_g = torch.optim.Adam(generator.parameters(), lr=1e-3, betas=(0.5, 0.9))
     opt_d = torch.optim.Adam(critic.parameters(), lr=1e-3, betas=(0.5, 0.9))
     z = torch.randn(batch_size, latent_dim)
