@@ -78,17 +78,18 @@ def test_modes_covered_check_passes_the_ring_and_names_a_collapse(capsys) -> Non
 
 
 def test_calibration_supports_the_bar() -> None:
-    """Every calibrated seed of the solution reaches the bar (at least 10 seeds); every broken variant misses it."""
+    """Every calibrated seed of the solution reaches the bar (at least 10 seeds); every broken variant misses it.
+    The 'other' variants (the penalty on real points, cross-entropy losses) train a GAN that covers the ring: the
+    bar cannot catch them, the exercises' checks must (their mistakes are in tests/mistakes)."""
     data = json.loads(CALIBRATION.read_text())
     assert data["bar"]["min_modes"] == learned2d.RUN.min_modes and data["bar"]["run"] == learned2d.RUN.__dict__
-    correct = [r for r in data["runs"] if r["variant"] == "correct"]
+    correct = [r for r in data["runs"] if r["kind"] == "correct"]
     assert len({r["seed"] for r in correct}) >= 10
     assert all(r["modes_covered"] >= learned2d.RUN.min_modes and r["steps"] == learned2d.RUN.steps for r in correct)
-    broken = [r for r in data["runs"] if r["variant"] != "correct"]
+    broken = [r for r in data["runs"] if r["kind"] == "broken"]
     assert len({r["variant"] for r in broken}) >= 4
-    assert all(r["modes_covered"] < learned2d.RUN.min_modes for r in broken), [
-        (r["variant"], r["modes_covered"]) for r in broken if r["modes_covered"] >= learned2d.RUN.min_modes
-    ]
+    assert all(not r["passes"] and r["modes_covered"] < learned2d.RUN.min_modes for r in broken)
+    assert all(r["passes"] == (r["modes_covered"] >= learned2d.RUN.min_modes) for r in data["runs"])
 
 
 @pytest.mark.slow

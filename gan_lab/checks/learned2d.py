@@ -44,7 +44,7 @@ class RingRun:
     n_critic: int = 5
     gp_weight: float = 0.1  # Gulrajani et al. use 0.1 on their toy data sets, 10 on images
     n_train: int = 20_000  # points of the ring the loop draws its batches from
-    min_modes: int = 8  # modes covered (of 8): every calibrated seed of the solution reaches it
+    min_modes: int = 5  # modes covered (of 8): every calibrated seed of the solution reaches it (5 to 8)
     seed: int = 0  # the check's own run
 
 
@@ -200,14 +200,14 @@ def _run(train_fn, generator, critic, x_train, steps, **kwargs) -> tuple[list, l
 
 def _check_contract(train_fn, hidden: bool) -> None:
     steps, batch_size, n_critic, latent_dim = (3, 5, 2, 3) if hidden else (4, 8, 3, 2)
-    generator, critic = networks(13 if hidden else 11, latent_dim, hidden=8)
     x_train = sample_ring(64, 3)
     x_copy = x_train.clone()
-    g_before = [p.detach().clone() for p in generator.parameters()]
-    c_before = [p.detach().clone() for p in critic.parameters()]
     noise: list[torch.Tensor] = []
-    generator.register_forward_pre_hook(lambda module, args: noise.append(args[0].detach().clone()))
-    with torch.random.fork_rng(devices=[]):
+    with torch.random.fork_rng(devices=[]):  # the caller's random stream is left as it was
+        generator, critic = networks(13 if hidden else 11, latent_dim, hidden=8)
+        g_before = [p.detach().clone() for p in generator.parameters()]
+        c_before = [p.detach().clone() for p in critic.parameters()]
+        generator.register_forward_pre_hook(lambda module, args: noise.append(args[0].detach().clone()))
         torch.manual_seed(5)
         history, order = _run(
             train_fn, generator, critic, x_train, steps, batch_size=batch_size, latent_dim=latent_dim,
@@ -257,9 +257,9 @@ def _check_contract(train_fn, hidden: bool) -> None:
 def train_on_ring(train_fn, seed: int) -> tuple[nn.Module, dict]:
     """The lesson's run with ``train_fn`` from ``seed`` (networks, data and every draw): the trained generator and
     its scores. The check runs it with ``RUN.seed``; the calibration with many seeds."""
-    generator, critic = networks(seed)
     x_train = sample_ring(RUN.n_train, seed + 1)
-    with torch.random.fork_rng(devices=[]):
+    with torch.random.fork_rng(devices=[]):  # the caller's random stream is left as it was
+        generator, critic = networks(seed)
         torch.manual_seed(seed)
         _run(
             train_fn, generator, critic, x_train, RUN.steps, batch_size=RUN.batch_size, latent_dim=2,
