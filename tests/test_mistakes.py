@@ -11,7 +11,7 @@ import pytest
 import torch
 from mistakes import catalog, solution_namespace
 
-from gan_lab import checks, losses, models
+from gan_lab import checks, losses, models, regularizers
 from gan_lab.checks import EXERCISES, LESSONS, lesson_of
 from gan_lab.models import conv64, dcgan, mlp
 
@@ -60,7 +60,7 @@ def learner_copy(module) -> dict:
     return namespace
 
 
-MLP, CONV64, LOSSES, DCGAN = (learner_copy(m) for m in (mlp, conv64, losses, dcgan))
+MLP, CONV64, LOSSES, DCGAN, REGULARIZERS = (learner_copy(m) for m in (mlp, conv64, losses, dcgan, regularizers))
 GAN_LAB_IMPLEMENTATIONS = {  # exercise -> (gan_lab's object, the same code as learner code)
     "discriminator_loss": (losses.discriminator_loss, LOSSES["discriminator_loss"]),
     "generator_loss_saturating": (losses.generator_loss_saturating, LOSSES["generator_loss_saturating"]),
@@ -71,6 +71,9 @@ GAN_LAB_IMPLEMENTATIONS = {  # exercise -> (gan_lab's object, the same code as l
     "Conv64Generator": (models.Conv64Generator, CONV64["Conv64Generator"]),
     "Conv64Discriminator": (models.Conv64Discriminator, CONV64["Conv64Discriminator"]),
     "init_weights": (models.dcgan_init, lambda model: model.apply(DCGAN["dcgan_init"])),
+    "gradient_penalty": (regularizers.gradient_penalty, REGULARIZERS["gradient_penalty"]),
+    "critic_loss": (losses.wasserstein_critic_loss, LOSSES["wasserstein_critic_loss"]),
+    "generator_loss": (losses.wasserstein_generator_loss, LOSSES["wasserstein_generator_loss"]),
 }
 
 

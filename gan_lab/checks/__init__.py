@@ -61,6 +61,7 @@ LESSONS: dict[str, dict[str, int]] = {
     "05_dcgan_gpu": {"fixed_noise": 2, "build_dcgan": 2, "to_unit_cpu": 1, "train_dcgan": 2},
     "06_theory": {"optimal_discriminator": 2, "jsd": 2, "value_at_optimum": 2},
     "07_evaluation": {"feature_statistics": 2, "frechet_distance": 3},
+    "08_wgan_gp": {"gradient_penalty": 3, "critic_loss": 1, "generator_loss": 1, "train_wgan_gp": 3},
 }
 MODULES = {
     "01_noise_and_mlp_blocks": "lesson1_noise_mlp",
@@ -70,10 +71,13 @@ MODULES = {
     "05_dcgan_gpu": "lesson5_dcgan_gpu",
     "06_theory": "lesson6_theory",
     "07_evaluation": "lesson7_evaluation",
+    "08_wgan_gp": "lesson8_wasserstein",  # the critic's and the generator's losses
+    "gradient_penalty": "lesson8_gradient_penalty",
     # the training exercises of lessons 3-5 and their "it learned" check live in one module of their own
     "train_gan": "learned",
     "train_conv64": "learned",
     "train_dcgan": "learned",
+    "train_wgan_gp": "learned2d",  # trains on the 2-D ring and counts the modes covered
 }
 
 for _module in [m for m in sys.modules if m.startswith((f"{__name__}.lesson", f"{__name__}.learned"))]:
@@ -144,6 +148,8 @@ def __getattr__(name: str):
         return EXERCISES[by_check[name]]
     if name == "check_learned":  # the "it learned" score of a trained generator (lessons 3-5)
         return importlib.import_module(f"{__name__}.learned").check_learned
+    if name == "check_modes_covered":  # the "it learned" score of a generator trained on the ring (lesson 8)
+        return importlib.import_module(f"{__name__}.learned2d").check_modes_covered
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 

@@ -1,0 +1,13 @@
+"""grad.norm(2, dim=1) without flattening: for images that is a norm over the channels at each pixel."""
+
+import torch
+
+EXERCISE = "gradient_penalty"
+HINT = "over dim=1 only"
+
+
+def gradient_penalty(critic, x_real, x_fake):
+    eps = torch.rand(x_real.shape[0], *([1] * (x_real.dim() - 1)), device=x_real.device, dtype=x_real.dtype)
+    x_hat = (eps * x_real + (1 - eps) * x_fake).requires_grad_(True)
+    (grad,) = torch.autograd.grad(critic(x_hat).sum(), x_hat, create_graph=True)
+    return ((grad.norm(2, dim=1) - 1) ** 2).mean()
