@@ -4,6 +4,7 @@ Appending keeps an epoch's cost independent of the run's length. The file is cra
 the checkpoint: an epoch's rows are appended (and flushed to disk) before its checkpoint is written, so
 after a kill the log is at most one epoch ahead of the checkpoint, possibly ending in a torn line.
 Opening the log for a run at epoch ``e`` cuts it back to the complete rows of epochs ``<= e``.
+:func:`check_finite` stops a run on the first NaN or Inf of an epoch's rows, before they are logged.
 """
 
 from __future__ import annotations

@@ -90,3 +90,13 @@ def test_two_processes_resume_exactly(tmp_path: Path) -> None:
         for key, value in whole[name].items():
             assert torch.equal(cut[name][key], value), f"{name}.{key}"
     assert (tmp_path / "whole" / "losses.csv").read_text() == (tmp_path / "cut" / "losses.csv").read_text()
+
+
+@pytest.mark.slow
+def test_two_processes_train_the_gradient_penalty_with_n_critic(tmp_path: Path) -> None:
+    """The penalty's second backward runs through DDP, and both processes keep the n_critic rhythm."""
+    torchrun_train(tmp_path / "gp", "--loss", "wgan-gp", "--n-critic", "2", "--spectral-norm")
+    saved = load_checkpoint(tmp_path / "gp" / "checkpoint.pt")
+    g_steps = {int(s["step"]) for s in saved["opt_g"]["state"].values()}
+    assert saved["d_steps"] == 8 and g_steps == {4}  # 2 epochs of 4 steps: G after D steps 0, 2, 4, 6
+    assert all(torch.isfinite(v).all() for v in saved["discriminator"].values())
