@@ -114,10 +114,10 @@ def _verdict(scores: dict) -> str:
 
 
 LEARN_HINTS = (
-    "Likely causes, if the other checks pass: the loop ignores n_critic or gp_weight; the generator's loss is "
-    "computed on the real scores or on x_fake.detach(); the critic steps on the generator's graph; a zero_grad "
-    "is missing, so gradients pile up over the steps; or the learning rates, betas, batch size or number of "
-    "steps differ from the lesson's run"
+    "Likely causes, if the other checks pass: the penalty is missing from loss_d (or gp_weight is ignored); a "
+    "loss has the wrong sign; the penalty was computed without create_graph=True; a zero_grad is missing, so "
+    "gradients pile up over the steps; or the learning rates, their decay, the betas, the batch size or the "
+    "number of steps differ from the lesson's run"
 )
 
 
