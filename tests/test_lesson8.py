@@ -104,3 +104,27 @@ def test_calibration_reproduces_seed_0() -> None:
         r for r in json.loads(CALIBRATION.read_text())["runs"] if (r["variant"], r["seed"]) == ("correct", 0)
     )
     assert run_one("correct", 0)["counts"] == recorded["counts"]
+
+
+def test_gan_lab_pieces_earn_no_credit() -> None:
+    """gan_lab's penalty and Wasserstein losses, imported or wrapped, earn nothing; nor does a loop that calls them."""
+    from gan_lab import losses
+    from gan_lab.checks import EXERCISES
+
+    cases = [
+        ("gradient_penalty", regularizers.gradient_penalty),
+        ("gradient_penalty", lambda critic, x_real, x_fake: regularizers.gradient_penalty(critic, x_real, x_fake)),
+        ("critic_loss", losses.wasserstein_critic_loss),
+        ("generator_loss", lambda scores_fake: losses.family_generator_loss("wgan-gp", scores_fake)),
+    ]
+    for exercise, candidate in cases:
+        with pytest.raises(AssertionError, match="write your own"):
+            EXERCISES[exercise](candidate)
+    namespace = {
+        "gradient_penalty": regularizers.gradient_penalty,
+        "critic_loss": losses.wasserstein_critic_loss,
+        "generator_loss": losses.wasserstein_generator_loss,
+    }
+    exec("def train_wgan_gp(generator, critic, x_train, steps, **kwargs):\n    return []\n", namespace)
+    with pytest.raises(AssertionError, match="write your own: `gradient_penalty`"):
+        EXERCISES["train_wgan_gp"](namespace["train_wgan_gp"])

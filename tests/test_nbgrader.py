@@ -2,7 +2,7 @@
 release, mistakes from the catalog and cheating notebooks, grade them in the sandbox, and check the exact
 scores (gradebook and grades.csv) and the feedback pages.
 
-The default run covers one lesson (06_theory, the fastest: numpy only); ``-m slow`` covers all seven.
+The default run covers one lesson (06_theory, the fastest: numpy only); ``-m slow`` covers every lesson.
 """
 
 from __future__ import annotations

@@ -42,9 +42,9 @@ class RingRun:
     steps: int = 1000  # generator steps
     batch_size: int = 128
     n_critic: int = 5
-    gp_weight: float = 0.1  # Gulrajani et al. use 0.1 on their toy data sets, 10 on images
+    gp_weight: float = 0.1  # Gulrajani et al.: 10 on images, 0.1 in their code for the 2-D toy data sets
     n_train: int = 20_000  # points of the ring the loop draws its batches from
-    min_modes: int = 5  # modes covered (of 8): every calibrated seed of the solution reaches it (5 to 8)
+    min_modes: int = 5  # modes covered (of 8): every calibrated seed of the solution reaches it
     seed: int = 0  # the check's own run
 
 
@@ -114,10 +114,10 @@ def _verdict(scores: dict) -> str:
 
 
 LEARN_HINTS = (
-    "Likely causes, if the other checks pass: the loop ignores n_critic or gp_weight; the generator's loss is "
-    "computed on the real scores or on x_fake.detach(); the critic steps on the generator's graph; a zero_grad "
-    "is missing, so gradients pile up over the steps; or the learning rates, betas, batch size or number of "
-    "steps differ from the lesson's run"
+    "Likely causes, if the other checks pass: the penalty is missing from loss_d (or gp_weight is ignored); a "
+    "loss has the wrong sign; the penalty was computed without create_graph=True; a zero_grad is missing, so "
+    "gradients pile up over the steps; or the learning rates, their decay, the betas, the batch size or the "
+    "number of steps differ from the lesson's run"
 )
 
 
