@@ -50,9 +50,10 @@ def _same_width(name1: str, x1: torch.Tensor, name2: str, x2: torch.Tensor) -> N
         )
 
 
-def _class_labels(name: str, values: object, num_classes: int) -> torch.Tensor:
-    """Class indices (N,) in [0, num_classes) as int64: integers only, so logits or scores passed by mistake are caught."""
-    expect_int("num_classes", num_classes)
+def _class_labels(name: str, values: object, num_classes: int | None) -> torch.Tensor:
+    """Class indices (N,) as int64, in [0, num_classes) unless None: integers only, so logits passed by mistake are caught."""
+    if num_classes is not None:
+        expect_int("num_classes", num_classes)
     if not isinstance(values, (torch.Tensor, np.ndarray, list, tuple)):
         raise GanLabTypeError(f"expected {name} as a tensor or array of class indices (N,), got {describe(values)}")
     x = torch.as_tensor(values)
@@ -63,7 +64,7 @@ def _class_labels(name: str, values: object, num_classes: int) -> torch.Tensor:
     if x.ndim != 1 or x.shape[0] < 1:
         raise GanLabError(f"expected {name} of shape (N,) with N >= 1, got {tuple(x.shape)}")
     x = x.long()
-    if int(x.min()) < 0 or int(x.max()) >= num_classes:
+    if num_classes is not None and (int(x.min()) < 0 or int(x.max()) >= num_classes):
         raise GanLabError(f"expected {name} in [0, {num_classes}), got values from {int(x.min())} to {int(x.max())}")
     return x
 
@@ -278,7 +279,7 @@ def class_agreement(
     with $y$ the requested classes of a conditional generator (Mirza & Osindero 2014) and $\hat y$ the
     classifier's labels. NaN for a class never requested: no images, no agreement to report.
     """
-    predicted = _class_labels("predicted", predicted, num_classes)
+    predicted = _class_labels("predicted", predicted, None)  # any class of the classifier: others just disagree
     requested = _class_labels("requested", requested, num_classes)
     if predicted.shape != requested.shape:
         raise GanLabError(f"predicted {tuple(predicted.shape)} and requested {tuple(requested.shape)} differ")

@@ -64,3 +64,29 @@ def test_feedback_words() -> None:
         scrub(f"File {root}/x.py and {sandbox.PACKAGE.parent}/gan_lab", root)
         == "File <course>/x.py and <course>/gan_lab"
     )
+
+
+def test_a_hypothesis_sweep_runs_under_the_audit_hook() -> None:
+    """The verifier warms hypothesis up before its audit hook: a check's first sweep must not meet the refused
+    gc.get_referrers (correct code was scored 0 as 'flaky'). Without warm_up() this very script fails."""
+    import sys
+
+    from tests.conftest import ENV, ROOT
+
+    script = (
+        "import sys, torch\n"
+        "from gan_lab.checks.lesson1_noise_mlp import check_sample_z\n"
+        "from gan_lab.grading.integrity import REFUSED\n"
+        "from gan_lab.grading.verifier import warm_up\n"
+        "warm_up()\n"
+        "def hook(event, args):\n"
+        "    if event in REFUSED or event.startswith('ctypes.'):\n"
+        "        raise PermissionError(event + ' is not allowed while grading')\n"
+        "sys.addaudithook(hook)\n"
+        "check_sample_z(lambda batch_size, latent_dim, device='cpu': torch.randn(batch_size, latent_dim, device=device))\n"
+        "print('passed')\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=300
+    )
+    assert result.stdout.strip() == "passed", result.stderr[-2000:]

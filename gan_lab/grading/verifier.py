@@ -107,12 +107,19 @@ def not_written_here(candidate, isinstance_=isinstance, getattr_=getattr, str_=s
 
 
 def warm_up() -> None:
-    """Let torch patch itself now, before the snapshot, as it does on first use.
+    """Let torch and hypothesis set themselves up now, before the snapshot and the audit hook, as they do on first use.
 
     Creating an optimizer replaces its class's ``step`` by a hooked one, and the first step imports
     ``torch._dynamo``, which wraps ``torch.manual_seed``: done later by honest learner code, these would
-    read as tampering.
+    read as tampering. Hypothesis's first search registers a ``Random`` of its own and asks
+    ``gc.get_referrers`` about it, which the hook refuses: the first example of a check's sweep would fail
+    and its replay pass, and hypothesis would call the learner's correct code flaky.
     """
+    if "hypothesis" in sys.modules:
+        from hypothesis.internal.entropy import deterministic_PRNG
+
+        with deterministic_PRNG():
+            pass
     if "torch" not in sys.modules:
         return
     import torch
