@@ -50,7 +50,7 @@ BARS = {  # FIDs with the classifier retrained on full MNIST (weights d75dcf5d04
     "03_training_step": Bar(
         "03_training_step", "train_gan", 28, 1500.0, 0.65, 8, "1,500 steps at batch 64 on one CPU thread"
     ),
-    # provisional: 6 seeds measured with the current classifier (CPU time ran out); see the calibration README
+    # provisional: 8 seeds measured with the current classifier (CPU time ran out); see the calibration README
     "04_conv_gan_64": Bar(
         "04_conv_gan_64",
         "train_conv64",
