@@ -90,3 +90,18 @@ def test_a_hypothesis_sweep_runs_under_the_audit_hook() -> None:
         [sys.executable, "-c", script], capture_output=True, text=True, env=ENV, cwd=ROOT, timeout=300
     )
     assert result.stdout.strip() == "passed", result.stderr[-2000:]
+
+
+def test_a_python_environment_under_tmp_stays_visible(monkeypatch, tmp_path):
+    """A course checked out under /tmp (its .venv too): the sandbox's private /tmp must not hide the interpreter.
+
+    Found by a clean-clone CI run in /tmp/clean: every submission failed with 'prlimit: failed to execute
+    /tmp/clean/.venv/bin/python'.
+    """
+    monkeypatch.setattr(sandbox.sys, "prefix", "/tmp/course/.venv")
+    args = sandbox.bwrap_args(tmp_path / "work", [])
+    private_tmp = max(i for i in range(len(args) - 1) if args[i : i + 2] == ["--tmpfs", "/tmp"])
+    rebinds = [
+        i for i in range(len(args) - 2) if args[i : i + 3] == ["--ro-bind", "/tmp/course/.venv", "/tmp/course/.venv"]
+    ]
+    assert rebinds and max(rebinds) > private_tmp, args

@@ -111,6 +111,8 @@ def bwrap_args(work: Path, hidden: list[Path], tmp_bytes: int = Limits.tmp_bytes
             args += [a for p in sorted(python) if Path(p).is_relative_to(path) for a in ("--ro-bind", p, p)]
     args += ["--dev", "/dev", "--proc", "/proc", "--size", str(tmp_bytes), "--tmpfs", "/tmp"]
     args += ["--perms", "0755", "--dir", "/tmp/grader"]
+    # a Python environment under /tmp (a course checked out there) is covered by the private /tmp: show it again
+    args += [a for p in sorted(python) if Path(p).is_relative_to("/tmp") for a in ("--ro-bind", p, p)]
     if work.exists():
         args += ["--bind", str(work), WORK, "--ro-bind", str(PACKAGE), f"{LIB}/gan_lab", "--chdir", WORK]
     args += ["--remount-ro", "/", "--unshare-user", "--uid", "1000", "--gid", "1000", "--unshare-pid"]
