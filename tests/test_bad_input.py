@@ -86,6 +86,18 @@ LIBRARY = [
     lib("models", "models.build_models('mlp', latent_dim=0)", ValueError, "latent_dim must be a positive integer"),
     lib("models", "models.MLPGenerator(latent_dim=-1)", ValueError, "expected latent_dim >= 1, got -1"),
     lib("models", "models.MLPGenerator(hidden=(256, 0))", ValueError, "expected hidden[1] >= 1, got 0"),
+    lib(
+        "models",
+        "models.MLPGenerator()(torch.zeros(4, 100, device='meta'))",
+        ValueError,
+        "expected z on cpu, where the MLPGenerator's weights are, got meta",
+    ),
+    lib(
+        "models",
+        "models.DCGANDiscriminator()(torch.zeros(2, 1, 64, 64, device='meta'))",
+        ValueError,
+        "expected x on cpu, where the DCGANDiscriminator's weights are, got meta",
+    ),
     lib("models", "models.DCGANGenerator(latent_dim=100.0)", TypeError, "expected latent_dim as an integer"),
     lib("models", "models.Conv64Discriminator(channels=0)", ValueError, "expected channels >= 1, got 0"),
     lib("models", "models.ConditionalGenerator(num_classes=0)", ValueError, "expected num_classes >= 1"),

@@ -48,15 +48,15 @@ class MNISTClassifier(nn.Module):
 
     def features(self, x: torch.Tensor) -> torch.Tensor:
         """Penultimate-layer embedding (N, 64) of images (N, 1, 28, 28) in [-1, 1]."""
-        check_images(x, 1, 28)
+        check_images(self, x, 1, 28)
         return self.body(x)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_images(x, 1, 28)
+        check_images(self, x, 1, 28)
         return self.head(self.body(x))  # (N, 10) logits
 
     def features_and_logits(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
         """Both outputs from one forward pass: ((N, 64), (N, 10))."""
-        check_images(x, 1, 28)
+        check_images(self, x, 1, 28)
         h = self.body(x)
         return h, self.head(h)

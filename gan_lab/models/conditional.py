@@ -64,7 +64,7 @@ class ConditionalGenerator(nn.Module):
         self.apply(dcgan_init)
 
     def forward(self, z: torch.Tensor, labels: torch.Tensor | None = None) -> torch.Tensor:
-        check_z(z, self.latent_dim)
+        check_z(self, z, self.latent_dim)
         if labels is None:
             labels = default_labels(z.shape[0], self.num_classes, z.device)
         check_labels(labels, z.shape[0], self.num_classes)
@@ -106,7 +106,7 @@ class ProjectionDiscriminator(nn.Module):
         self.apply(dcgan_init)
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        check_images(x, self.channels, 28)
+        check_images(self, x, self.channels, 28)
         check_labels(labels, x.shape[0], self.num_classes)
         h = self.phi(x)  # (N, 6272)
         return self.psi(h) + (labelled(self.num_classes, lambda: self.embed(labels)) * h).sum(1, keepdim=True)  # (N, 1)
@@ -127,7 +127,7 @@ class ConcatDiscriminator(nn.Module):
         self.apply(dcgan_init)
 
     def forward(self, x: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
-        check_images(x, self.channels, 28)
+        check_images(self, x, self.channels, 28)
         check_labels(labels, x.shape[0], self.num_classes)
         y = labelled(self.num_classes, lambda: F.one_hot(labels, self.num_classes)).to(x.dtype)  # (N, 10)
         maps = y[:, :, None, None].expand(-1, -1, *x.shape[-2:])  # (N, 10, 28, 28)

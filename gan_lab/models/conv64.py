@@ -43,7 +43,7 @@ class Conv64Generator(nn.Module):
         )
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        check_z(z, self.latent_dim)
+        check_z(self, z, self.latent_dim)
         h = self.project(z).view(-1, 128, 8, 8)  # (N, 128, 8, 8)
         return self.net(h)
 
@@ -71,5 +71,5 @@ class Conv64Discriminator(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_images(x, self.channels, 64)
+        check_images(self, x, self.channels, 64)
         return self.net(x)

@@ -55,7 +55,7 @@ class DCGANGenerator(nn.Module):
         self.apply(dcgan_init)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        check_z(z, self.latent_dim, image_like=True)
+        check_z(self, z, self.latent_dim, image_like=True)
         return self.net(z.view(z.shape[0], -1, 1, 1))  # (N, latent_dim, 1, 1) -> (N, channels, 64, 64)
 
 
@@ -82,5 +82,5 @@ class DCGANDiscriminator(nn.Module):
         self.apply(dcgan_init)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_images(x, self.channels, 64)
+        check_images(self, x, self.channels, 64)
         return self.net(x).view(-1, 1)  # (N, 1)

@@ -56,7 +56,7 @@ class DCGAN28Generator(nn.Module):
         )
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        check_z(z, self.latent_dim)
+        check_z(self, z, self.latent_dim)
         h = self.project(z).view(z.shape[0], 256, 7, 7)  # (N, 256, 7, 7)
         return self.net(h)
 
@@ -80,5 +80,5 @@ class DCGAN28Discriminator(nn.Module):
         )
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_images(x, self.channels, 28)
+        check_images(self, x, self.channels, 28)
         return self.net(x)

@@ -42,7 +42,7 @@ class MLPGenerator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, z: torch.Tensor) -> torch.Tensor:
-        check_z(z, self.latent_dim)
+        check_z(self, z, self.latent_dim)
         return self.net(z).view(z.shape[0], *self.image_shape)  # (N, 1, 28, 28)
 
 
@@ -63,7 +63,7 @@ class MLPDiscriminator(nn.Module):
         self.net = nn.Sequential(*layers)
 
     def forward(self, x: torch.Tensor) -> torch.Tensor:
-        check_images(x, *self.image_shape[:2], flat=True)  # flattened images (N, 784) are fine too
+        check_images(self, x, *self.image_shape[:2], flat=True)  # flattened images (N, 784) are fine too
         return self.net(x)
 
 
