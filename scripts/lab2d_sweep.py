@@ -31,6 +31,8 @@ from gan_lab.runtime import atomic_write_text
 
 # (name, what it changes, overrides of Lab2dConfig); the first setting of each list is the vanilla GAN
 WGAN_GP = dict(loss="wgan-gp", n_critic=5, beta1=0.5, beta2=0.9)
+WGAN_GP_TOY = dict(WGAN_GP, gp_weight=0.1)  # gan_toy.py of Gulrajani et al.: LAMBDA = .1 for the 2-D data
+CONSTANT = dict(lr_decay=False, steps=4000, score_at=(1000, 2000, 4000))
 SETTINGS: dict[str, list[tuple[str, str, dict]]] = {
     "ring": [
         ("vanilla", "non-saturating loss, the defaults", {}),
@@ -41,6 +43,9 @@ SETTINGS: dict[str, list[tuple[str, str, dict]]] = {
         ("wgan-gp", "WGAN-GP, lambda 10, 5 critic steps, Adam betas (0.5, 0.9)", WGAN_GP),
         ("vanilla-3k", "vanilla, 3,000 steps", dict(steps=3000)),
         ("ttur-3k", "two time-scale rule, 3,000 steps", dict(lr_d=4e-3, steps=3000)),
+        ("wgan-gp-0.1", "WGAN-GP as above, lambda 0.1 (Gulrajani et al.'s toy code; lesson 8)", WGAN_GP_TOY),
+        # a constant learning rate (as every paper's toy code), scored at 1x, 2x and 4x a budget within one run
+        ("vanilla-const", "vanilla, constant lr 1e-3, scored at 1k, 2k, 4k steps", CONSTANT),
     ],
     "grid": [
         ("vanilla", "non-saturating loss, the defaults", {}),
@@ -88,6 +93,13 @@ def main(argv: list[str] | None = None) -> None:
         result = train_lab2d(cfg)
         runs = result.summary()
         covered = [r["modes_covered"] for r in runs]
+        at = {  # the same means at each intermediate step of cfg.score_at
+            step: {
+                k: sum(r["at"][step][k] for r in runs) / len(runs)
+                for k in ("modes_covered", "modes_reached", "hq_share")
+            }
+            for step in runs[0]["at"]
+        }
         record["settings"].append(
             {
                 "name": name,
@@ -95,6 +107,8 @@ def main(argv: list[str] | None = None) -> None:
                 "overrides": overrides,
                 "runs": runs,
                 "mean_modes": sum(covered) / len(covered),
+                "mean_reached": sum(r["modes_reached"] for r in runs) / len(runs),
+                "mean_at": at,
                 "runs_all_modes": sum(c == mixture.n_modes for c in covered),
                 "mean_hq_share": sum(r["hq_share"] for r in runs) / len(runs),
                 "wall_seconds": round(result.seconds, 1),

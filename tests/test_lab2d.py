@@ -10,6 +10,7 @@ import pytest
 import torch
 
 from gan_lab.lab2d import Lab2dConfig, assign_modes, grid, make_mixture, ring, score_points, train_lab2d
+from gan_lab.lab2d.metrics import modes_reached
 from gan_lab.runtime import GanLabError
 
 
@@ -62,6 +63,17 @@ def test_cover_threshold_is_a_fifth_of_the_fair_share() -> None:
     assert s.counts[:2] == [20, 19] and s.modes_covered == 1
 
 
+def test_modes_reached_counts_nearest_modes_however_far() -> None:
+    m = ring()
+    # 30 points 0.5 from mode 0 (25 std: high quality nowhere) and 30 at mode 3: 1 covered, 2 reached
+    far = m.centres[0] * 0.75
+    points = torch.cat([far.expand(30, 2), m.centres[3].expand(30, 2)])
+    assert score_points(points, m).modes_covered == 1 and modes_reached(points, m) == 2
+    assert modes_reached(m.sample(4000, torch.Generator().manual_seed(0)), m) == 8
+    # a fifth of the fair share (60 points: 1.5 each), as for covering: 1 point of 60 reaches nothing
+    assert modes_reached(torch.cat([m.centres[5:6], m.centres[0].expand(59, 2)]), m) == 1
+
+
 FAST = Lab2dConfig(steps=30, batch_size=32, snapshots=3, n_track=16, n_eval=100)
 
 
@@ -74,6 +86,18 @@ def test_runs_are_deterministic_and_snapshots_have_their_shapes() -> None:
     assert snap.x_fake.shape == snap.force.shape == (16, 2) and snap.surface.shape == (64, 64)
     assert 0 <= snap.surface.min() and snap.surface.max() <= 1  # D(x) for the cross-entropy loss
     assert [r["seed"] for r in a.summary()] == [0, 1] and "modes_covered" in a.summary()[0]
+
+
+def test_intermediate_scores_leave_the_training_untouched() -> None:
+    plain = train_lab2d(FAST, seeds=(0, 1))
+    scored = train_lab2d(replace(FAST, score_at=(10, 30)), seeds=(0, 1))
+    assert plain.losses == scored.losses and torch.equal(plain.runs[1].x_fake, scored.runs[1].x_fake)
+    assert sorted(scored.runs[1].x_at) == [10, 30] and scored.runs[1].x_at[10].shape == (FAST.n_eval, 2)
+    assert not torch.equal(scored.runs[1].x_at[10], scored.runs[1].x_at[30])  # the generator moved
+    record = scored.summary()[1]
+    assert sorted(record["at"]) == ["10", "30"]
+    assert record["at"]["30"]["modes_covered"] == score_points(scored.runs[1].x_at[30], ring()).modes_covered
+    assert record["at"]["30"]["modes_reached"] == modes_reached(scored.runs[1].x_at[30], ring())
 
 
 @pytest.mark.parametrize(

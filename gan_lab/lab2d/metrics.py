@@ -55,3 +55,15 @@ def score_points(points: torch.Tensor, mixture: Mixture, cover_fraction: float =
         hq_share=float((modes >= 0).float().mean()),
         counts=counts.tolist(),
     )
+
+
+def modes_reached(points: torch.Tensor, mixture: Mixture, cover_fraction: float = COVER_FRACTION) -> int:
+    r"""Modes that are the *nearest* mode of at least ``cover_fraction * n / K`` of the points, however far away.
+
+    A mode reached but not covered is missed by imprecision (points circle it outside $3\sigma$), a mode not
+    reached is dropped: no share of the generator's mass is even headed for it.
+    """
+    expect_tensor("points", points, "(N, 2), points in the plane", (2,))
+    nearest = torch.cdist(points.float(), mixture.centres.float()).argmin(dim=1)  # (N,)
+    counts = torch.bincount(nearest, minlength=mixture.n_modes)  # (K,)
+    return int((counts >= cover_fraction * points.shape[0] / mixture.n_modes).sum())

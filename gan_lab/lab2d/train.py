@@ -26,8 +26,8 @@ from torch import nn
 
 from gan_lab import losses
 from gan_lab.lab2d.ensemble import ensemble_spectral_norm, stack_members, unstack
-from gan_lab.lab2d.metrics import MixtureScore, score_points
-from gan_lab.lab2d.mixtures import make_mixture
+from gan_lab.lab2d.metrics import MixtureScore, modes_reached, score_points
+from gan_lab.lab2d.mixtures import Mixture, make_mixture
 from gan_lab.objectives import Objective, after_critic_step, check_objective, critic_loss, generator_objective
 from gan_lab.runtime import GanLabError, seed_everything
 
@@ -57,6 +57,9 @@ class Lab2dConfig:
     snapshots: int = 40  # snapshots over the run, for the figures and the animation (0: none)
     n_track: int = 512  # generated points followed through the snapshots, at fixed z
     n_eval: int = 2500  # generated points scored at the end (modes covered, high-quality share)
+    # generator steps after which every run is also scored, on its own stream of z (the training stream is
+    # untouched): with a constant learning rate, the count at 1x, 2x and 4x a budget from one run
+    score_at: tuple[int, ...] = ()
 
 
 @dataclass
@@ -76,6 +79,7 @@ class Lab2dRun:
     score: MixtureScore
     x_fake: torch.Tensor  # (n_eval, 2): the points that were scored
     snapshots: list[Snapshot]
+    x_at: dict[int, torch.Tensor] = field(default_factory=dict)  # step -> (n_eval, 2) points, for cfg.score_at
 
 
 @dataclass
@@ -87,7 +91,14 @@ class Lab2dResult:
 
     def summary(self) -> list[dict]:
         """JSON-ready records, one per seed: modes covered, high-quality share, per-mode counts."""
-        return [{"seed": r.seed, **asdict(r.score)} for r in self.runs]
+        mixture = make_mixture(self.config.mixture)
+        return [{"seed": r.seed, **score_record(r.x_fake, mixture), "at": {
+            str(step): score_record(x, mixture) for step, x in r.x_at.items()}} for r in self.runs]  # fmt: skip
+
+
+def score_record(points: torch.Tensor, mixture: Mixture) -> dict:
+    """JSON-ready score of ``points`` (N, 2): modes covered, high-quality share, per-mode counts, modes reached."""
+    return {**asdict(score_points(points, mixture)), "modes_reached": modes_reached(points, mixture)}
 
 
 def mlp(n_in: int, n_out: int, hidden: int, activation: type[nn.Module]) -> nn.Sequential:
@@ -161,6 +172,8 @@ def train_lab2d(cfg: Lab2dConfig, seeds: Sequence[int] | None = None) -> Lab2dRe
     grid = plot_grid(mixture.extent)
     every = max(1, cfg.steps // cfg.snapshots) if cfg.snapshots else 0
     snapshots: list[list[Snapshot]] = []
+    x_at: list[dict[int, torch.Tensor]] = [{} for _ in cfg.seeds]
+    z_score = torch.Generator().manual_seed(cfg.seeds[0])  # the z of intermediate scores: not the training stream
     history = []
     n = s * cfg.batch_size  # rows per step: S blocks of batch_size
     for step in range(cfg.steps):
@@ -182,12 +195,17 @@ def train_lab2d(cfg: Lab2dConfig, seeds: Sequence[int] | None = None) -> Lab2dRe
         for schedule in schedules:
             schedule.step()  # once per generator step, for both optimizers
         history.append((loss_d.item(), loss_g.item()))
+        if step + 1 in cfg.score_at:
+            with torch.no_grad():
+                x = unstack(generator(torch.randn(s * cfg.n_eval, cfg.latent_dim, generator=z_score)), s)
+            for i in range(s):
+                x_at[i][step + 1] = x[i]  # (n_eval, 2) of member i
     if every:
         snapshots.append(take_snapshots(cfg.steps, cfg, generator, discriminator, z_track, grid))
     with torch.no_grad():
         x_eval = unstack(generator(torch.randn(s * cfg.n_eval, cfg.latent_dim)), s)  # (S, n_eval, 2)
     runs = [
-        Lab2dRun(seed, cfg.loss, score_points(x_eval[i], mixture), x_eval[i], [snap[i] for snap in snapshots])
+        Lab2dRun(seed, cfg.loss, score_points(x_eval[i], mixture), x_eval[i], [snap[i] for snap in snapshots], x_at[i])
         for i, seed in enumerate(cfg.seeds)
     ]
     return Lab2dResult(cfg, runs, history, time.perf_counter() - start)
