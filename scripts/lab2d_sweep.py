@@ -27,12 +27,14 @@ import torch
 
 from gan_lab.lab2d import Lab2dConfig, make_mixture, train_lab2d
 from gan_lab.lab2d.metrics import COVER_FRACTION, N_STD
+from gan_lab.lab2d.records import save_runs
 from gan_lab.runtime import atomic_write_text
 
 # (name, what it changes, overrides of Lab2dConfig); the first setting of each list is the vanilla GAN
 WGAN_GP = dict(loss="wgan-gp", n_critic=5, beta1=0.5, beta2=0.9)
 WGAN_GP_TOY = dict(WGAN_GP, gp_weight=0.1)  # gan_toy.py of Gulrajani et al.: LAMBDA = .1 for the 2-D data
 CONSTANT = dict(lr_decay=False, steps=4000, score_at=(1000, 2000, 4000))
+FIGURES = dict(snapshots=20, n_track=256)  # settings the chapter draws: snapshots saved in <mixture>-<name>.pt
 SETTINGS: dict[str, list[tuple[str, str, dict]]] = {
     "ring": [
         ("vanilla", "non-saturating loss, the defaults", {}),
@@ -45,7 +47,18 @@ SETTINGS: dict[str, list[tuple[str, str, dict]]] = {
         ("ttur-3k", "two time-scale rule, 3,000 steps", dict(lr_d=4e-3, steps=3000)),
         ("wgan-gp-0.1", "WGAN-GP as above, lambda 0.1 (Gulrajani et al.'s toy code; lesson 8)", WGAN_GP_TOY),
         # a constant learning rate (as every paper's toy code), scored at 1x, 2x and 4x a budget within one run
-        ("vanilla-const", "vanilla, constant lr 1e-3, scored at 1k, 2k, 4k steps", CONSTANT),
+        ("vanilla-const", "vanilla, constant lr 1e-3, scored at 1k, 2k, 4k steps", dict(CONSTANT, **FIGURES)),
+        (
+            "wgan-gp-0.1-const",
+            "WGAN-GP lambda 0.1, constant lr 1e-3, at 1k, 2k, 4k",
+            dict(WGAN_GP_TOY, **CONSTANT, **FIGURES),
+        ),
+        ("lsgan-const", "least squares loss, constant lr 1e-3, at 1k, 2k, 4k", dict(CONSTANT, loss="lsgan")),
+        (
+            "hinge-sn-const",
+            "hinge + spectral norm, constant lr 1e-3, at 1k, 2k, 4k",
+            dict(CONSTANT, loss="hinge", spectral_norm=True),
+        ),
     ],
     "grid": [
         ("vanilla", "non-saturating loss, the defaults", {}),
@@ -89,8 +102,9 @@ def main(argv: list[str] | None = None) -> None:
     path = args.out / (f"{args.mixture}-{args.only.replace(',', '-')}.json" if args.only else f"{args.mixture}.json")
     start = time.perf_counter()
     for name, label, overrides in wanted:
-        cfg = Lab2dConfig(mixture=args.mixture, snapshots=0, seeds=seeds, **overrides)
+        cfg = Lab2dConfig(mixture=args.mixture, seeds=seeds, **{"snapshots": 0, **overrides})
         result = train_lab2d(cfg)
+        save_runs(args.out / f"{args.mixture}-{name}.pt", result)  # the points and snapshots the figures draw
         runs = result.summary()
         covered = [r["modes_covered"] for r in runs]
         at = {  # the same means at each intermediate step of cfg.score_at

@@ -178,3 +178,19 @@ def test_a_short_vanilla_run_finds_the_ring() -> None:
     assert (run.x_fake.norm(dim=1) - 2.0).abs().median() < 0.6
     nearest = torch.cdist(run.x_fake, m.centres).argmin(dim=1)
     assert int((torch.bincount(nearest, minlength=8) >= 0.2 * 1000 / 8).sum()) >= 6
+
+
+def test_saved_runs_load_as_trained(tmp_path) -> None:
+    from gan_lab.lab2d.records import load_runs, save_runs
+
+    result = train_lab2d(replace(FAST, score_at=(10,)), seeds=(0, 1))
+    save_runs(tmp_path / "ring-fast.pt", result, keep=50)
+    loaded = load_runs(tmp_path / "ring-fast.pt")
+    assert [r.seed for r in loaded] == [0, 1] and loaded[1].score == result.runs[1].score
+    assert loaded[1].x_fake.shape == (50, 2) and sorted(loaded[1].x_at) == [10]
+    # float16: within a thousandth of the trained points, far below the 0.06 radius of a ring mode
+    assert torch.allclose(loaded[1].x_fake, result.runs[1].x_fake[:50], atol=2e-3)
+    assert [s.step for s in loaded[1].snapshots] == [s.step for s in result.runs[1].snapshots]
+    assert loaded[1].snapshots[-1].surface.shape == (32, 32)  # half resolution
+    with pytest.raises(GanLabError, match="lab2d_sweep"):
+        load_runs(tmp_path / "missing.pt")
