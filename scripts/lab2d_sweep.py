@@ -1,13 +1,15 @@
 """Regenerate the 2-D lab's sweep: every setting below on 10 seeds, recorded in book/results/lab2d/<mixture>.json.
 
-Usage (one torch thread, niced, a few minutes per mixture on a shared 2-core machine):
+Usage (one torch thread, niced; minutes to an hour per setting on a shared 2-core machine, WGAN-GP the
+slowest):
 
     nice -n 10 python scripts/lab2d_sweep.py --mixture ring
     nice -n 10 python scripts/lab2d_sweep.py --mixture grid
 
 ``--only a,b`` runs those settings alone into <mixture>-a-b.json (the book reads <mixture>*.json, so subsets may
-run in parallel processes). Each setting changes a few fields of ``Lab2dConfig``; everything else is at its default (the record holds the
-defaults too). The 10 seeds of a setting train together as one ensemble (``gan_lab.lab2d.ensemble``), so a
+run in parallel processes). Each setting changes a few fields of ``Lab2dConfig``; everything else is at its
+default (the record holds the defaults too). Each setting's points (and snapshots, for the settings the
+chapter draws) go to <mixture>-<setting>.pt (``gan_lab.lab2d.records``), from which the book draws its figures. The 10 seeds of a setting train together as one ensemble (``gan_lab.lab2d.ensemble``), so a
 setting is reproduced bit for bit by rerunning it with the same seeds. The file is rewritten (atomically)
 after each setting, so an interrupted sweep keeps what it finished.
 """
