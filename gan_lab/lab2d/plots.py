@@ -47,7 +47,14 @@ def draw_snapshot(
     # the surface is D(x) in [0, 1] for the cross-entropy losses; a score of any scale for the others
     vmin, vmax = (0.0, 1.0) if probability else (float(snap.surface.min()), float(snap.surface.max()))
     ax.imshow(
-        snap.surface.numpy(), origin="lower", extent=(-e, e, -e, e), cmap="Greys", vmin=vmin, vmax=vmax, alpha=0.55
+        snap.surface.numpy(),
+        origin="lower",
+        extent=(-e, e, -e, e),
+        cmap="Greys",
+        vmin=vmin,
+        vmax=vmax,
+        alpha=0.55,
+        interpolation="bilinear",  # saved runs keep the surface at half resolution
     )
     draw_real(ax, mixture, real)
     x_fake = snap.x_fake.numpy()
