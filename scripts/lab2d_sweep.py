@@ -61,6 +61,12 @@ SETTINGS: dict[str, list[tuple[str, str, dict]]] = {
             "hinge + spectral norm, constant lr 1e-3, at 1k, 2k, 4k",
             dict(CONSTANT, loss="hinge", spectral_norm=True),
         ),
+        # the learning rates of the unrolled-GAN demo (generator 10x faster than the discriminator), constant
+        (
+            "fast-g-const",
+            "vanilla, lr 1e-3 for G and 1e-4 for D, constant, at 500, 1k, 2k",
+            dict(lr=1e-3, lr_d=1e-4, lr_decay=False, steps=2000, score_at=(500, 1000, 2000), **FIGURES),
+        ),
     ],
     "grid": [
         ("vanilla", "non-saturating loss, the defaults", {}),
