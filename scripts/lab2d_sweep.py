@@ -61,6 +61,11 @@ SETTINGS: dict[str, list[tuple[str, str, dict]]] = {
             "hinge + spectral norm, constant lr 1e-3, at 1k, 2k, 4k",
             dict(CONSTANT, loss="hinge", spectral_norm=True),
         ),
+        (
+            "saturating-const",
+            "saturating (minimax) loss, constant lr 1e-3, at 1k, 2k, 4k",
+            dict(CONSTANT, loss="saturating"),
+        ),
         # the learning rates of the unrolled-GAN demo (generator 10x faster than the discriminator), constant
         (
             "fast-g-const",
