@@ -12,7 +12,10 @@ to the same pair. Several seeds train together as one ensemble (``gan_lab.lab2d.
 from the weights that seed $s$ gives, and all members draw their batches from one random stream seeded by the
 first seed, so a set of seeds is reproduced bit for bit by training the same set again. A snapshot records, at fixed ``z``, where the generator puts its points, the force that the
 generator's loss exerts on each of them ($-\nabla_{\tilde x}\mathcal{L}_G$) and the discriminator's output on
-a grid over the plane: enough to draw the decision surface and the generator's motion after training.
+a grid over the plane: enough to draw the decision surface and the generator's motion after training. With
+``score_at``, the generator's points are also kept after the given steps (drawn from a stream of $z$ of their
+own, so the training is the same with or without them): with a constant learning rate, one run then says
+whether a count at 1x the budget still holds at 2x and 4x.
 """
 
 from __future__ import annotations
