@@ -72,6 +72,17 @@ SETTINGS: dict[str, list[tuple[str, str, dict]]] = {
             "vanilla, lr 1e-3 for G and 1e-4 for D, constant, at 500, 1k, 2k",
             dict(lr=1e-3, lr_d=1e-4, lr_decay=False, steps=2000, score_at=(500, 1000, 2000), **FIGURES),
         ),
+        # remedies at the same constant learning rate of the generator
+        (
+            "ttur-const",
+            "two time-scale rule: G 1e-3, D 4e-3, constant, at 500, 1k, 2k",
+            dict(lr=1e-3, lr_d=4e-3, lr_decay=False, steps=2000, score_at=(500, 1000, 2000)),
+        ),
+        (
+            "fast-g-ncritic5-const",
+            "G 1e-3, D 1e-4 with 5 D steps per G step, constant, at 500, 1k",
+            dict(lr=1e-3, lr_d=1e-4, n_critic=5, lr_decay=False, steps=1000, score_at=(500, 1000)),
+        ),
     ],
     "grid": [
         ("vanilla", "non-saturating loss, the defaults", {}),
