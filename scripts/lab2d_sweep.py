@@ -47,7 +47,11 @@ SETTINGS: dict[str, list[tuple[str, str, dict]]] = {
         ("wgan-gp", "WGAN-GP, lambda 10, 5 critic steps, Adam betas (0.5, 0.9)", WGAN_GP),
         ("vanilla-3k", "vanilla, 3,000 steps", dict(steps=3000)),
         ("ttur-3k", "two time-scale rule, 3,000 steps", dict(lr_d=4e-3, steps=3000)),
-        ("wgan-gp-0.1", "WGAN-GP as above, lambda 0.1 (Gulrajani et al.'s toy code; lesson 8)", WGAN_GP_TOY),
+        (
+            "wgan-gp-0.1",
+            "WGAN-GP, lambda 0.1 (Gulrajani et al.'s toy code; lesson 8), 5 critic steps, betas (0.5, 0.9)",
+            WGAN_GP_TOY,
+        ),
         # a constant learning rate (as every paper's toy code), scored at 1x, 2x and 4x a budget within one run
         ("vanilla-const", "vanilla, constant lr 1e-3, scored at 1k, 2k, 4k steps", dict(CONSTANT, **FIGURES)),
         (
