@@ -37,5 +37,5 @@ def train_cgan(
         decay_d.step()
         if progress:
             progress.update(step, loss_d, loss_g, x_real, x_fake, labels_real=labels_real, labels_fake=labels_fake)
-        history.append((float(loss_d), float(loss_g)))
+        history.append((loss_d.item(), loss_g.item()))
     return history
