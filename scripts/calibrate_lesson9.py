@@ -3,9 +3,10 @@ networks with its loop over many seeds, and broken variants, exactly as the chec
 write the agreements and times as JSON.
 
 The correct code is the solution notebook's (its setup, solution and import-only cells, run as written);
-each variant redefines one piece of it the way learners get it wrong (or, for the "other" kind, a correct
-alternative), so the bar's margin over the broken pieces is measured, not assumed. Usage (one torch thread,
-as the lesson runs):
+each variant changes one piece of it: "broken", a mistake the bar must catch; "other", a mistake that still
+trains a conditional GAN (the bar cannot catch it; the loop's contract check does); "legal", a correct
+alternative, which must pass. So the bar's margins are measured, not assumed. Usage (one torch thread, as the
+lesson runs):
 
     python scripts/calibrate_lesson9.py --seeds 0-9 --variants correct
     python scripts/calibrate_lesson9.py --seeds 0 --variants broken
@@ -49,7 +50,9 @@ LOOP_EDITS = {
         ("discriminator(x_fake.detach(), labels_fake)", "discriminator(x_fake.detach(), labels_real)"),
         ("logits_fake = discriminator(x_fake, labels_fake)", "logits_fake = discriminator(x_fake, labels_real)"),
     ],
-    "d_step_fakes_relabelled": [  # the D step judges the fakes with labels drawn anew
+    # the D step judges the fakes with labels drawn anew: D then learns that mismatched pairs are fake, which still
+    # teaches G the classes (the mismatched pairs of Reed et al. 2016's GAN-CLS); the contract check names it
+    "d_step_fakes_relabelled": [
         (
             "discriminator(x_fake.detach(), labels_fake)",
             "discriminator(x_fake.detach(), torch.randint(num_classes, (batch_size,), device=device))",
@@ -89,13 +92,16 @@ class ProjectionDiscriminator(nn.Module):
         return self.psi(self.phi(x))  # the labels never reach D
 """,
 }
-OTHERS = {"fake_labels_from_real_batch"}
+OTHERS = {"d_step_fakes_relabelled"}
+LEGAL = {"fake_labels_from_real_batch"}
 VARIANTS = sorted({*LOOP_EDITS, *SOURCES})
-BROKEN = [v for v in VARIANTS if v not in OTHERS]
+BROKEN = [v for v in VARIANTS if v not in OTHERS | LEGAL]
 
 
 def kind_of(variant: str) -> str:
-    return "correct" if variant == "correct" else ("other" if variant in OTHERS else "broken")
+    if variant == "correct":
+        return "correct"
+    return "other" if variant in OTHERS else ("legal" if variant in LEGAL else "broken")
 
 
 def namespace_of(variant: str) -> dict:
@@ -183,7 +189,7 @@ def main(argv: list[str] | None = None) -> None:
         record([])
         return
     torch.set_num_threads(1)
-    named = {"broken": BROKEN, "others": sorted(OTHERS)}
+    named = {"broken": BROKEN, "others": sorted(OTHERS | LEGAL)}
     variants = named.get(args.variants) or args.variants.split(",")
     for variant in variants:
         if variant != "correct" and variant not in VARIANTS:

@@ -80,7 +80,7 @@ def test_loop_contract_accepts_sampled_and_real_batch_fake_labels(hidden: bool) 
 def test_calibration_supports_the_bar() -> None:
     """Every calibrated seed of the solution (at least 10) reaches the bar; the broken variants the lesson names
     (labels ignored by G, labels not given to D, fakes scored with wrong labels) miss it; the legal variant (fake
-    labels from the real batch) reaches it."""
+    labels drawn for the real batch's labels) reaches it."""
     data = json.loads(CALIBRATION.read_text())
     run = learned_cgan.RUN
     assert data["bar"] == {"min_mean": run.min_mean, "min_digit": run.min_digit, "run": run.__dict__}
@@ -91,7 +91,21 @@ def test_calibration_supports_the_bar() -> None:
     assert {"generator_ignores_labels", "discriminator_without_labels", "fakes_scored_with_real_labels"} <= set(broken)
     assert all(not learned_cgan.passes(r) and not r["passes"] for r in broken.values())
     assert all(r["passes"] == learned_cgan.passes(r) for r in data["runs"])
-    assert all(r["passes"] for r in data["runs"] if r["variant"] == "fake_labels_from_real_batch")
+    legal = [r for r in data["runs"] if r["kind"] == "legal"]
+    assert {r["variant"] for r in legal} == {"fake_labels_from_real_batch"} and all(r["passes"] for r in legal)
+
+
+def test_a_mistake_the_bar_cannot_see_fails_the_loop_contract() -> None:
+    """Fakes judged in the D step with labels drawn anew still teach G the classes (measured: the calibration's
+    'other' kind); the loop's contract check names the mistake instead."""
+    sys.path.insert(0, str(ROOT / "scripts"))
+    from calibrate_lesson9 import OTHERS, namespace_of
+
+    data = json.loads(CALIBRATION.read_text())
+    assert {r["variant"] for r in data["runs"] if r["kind"] == "other"} == OTHERS
+    for variant in OTHERS:
+        with pytest.raises(AssertionError, match="the D step scored the fakes with other labels"):
+            lesson9_loop._check_contract(namespace_of(variant)["train_cgan"], hidden=False)
 
 
 @pytest.mark.slow
