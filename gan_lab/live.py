@@ -6,6 +6,10 @@ Plumbing for the lessons, not an exercise: the learner's training loop calls ``p
 once per step. Recording costs no host-device synchronisation (the statistics stay in a tensor on the
 training device); only a redraw, every ``every`` steps, brings them to the CPU. Outside a notebook the
 redraw prints one line instead, so the same loop runs in a script or under ``nbconvert``.
+
+A conditional run (``num_classes > 0``; Mirza & Osindero 2014) shows one row per class: row ``d`` asks the
+generator for class ``d``, and each column keeps its ``z`` in every row, as ``gan-lab sample`` draws it. Its
+loop passes the labels of both batches to ``update``, so that the probes ask D(x, y) about the right classes.
 """
 
 from __future__ import annotations
@@ -37,17 +41,24 @@ class LiveProgress:
         latent_dim: int = 100,
         n_images: int = 64,
         seed: int = 0,
+        num_classes: int = 0,
     ) -> None:
         for name, net in (("generator", generator), ("discriminator", discriminator)):
             if not isinstance(net, nn.Module):
                 raise GanLabTypeError(f"expected {name} as a network (an nn.Module), got {describe(net)}")
         for name, value in (("steps", steps), ("every", every), ("latent_dim", latent_dim), ("n_images", n_images)):
             expect_int(name, value)
+        expect_int("num_classes (0: an unconditional run)", num_classes, minimum=0)
         self.generator, self.discriminator = generator, discriminator
         self.steps, self.every = steps, max(1, every)
         self.probe_every = max(1, self.every // 10)
         # fixed noise from a private generator: the same z at every redraw, the global random state untouched
         self.z = torch.randn(n_images, latent_dim, generator=torch.Generator().manual_seed(seed))
+        self.num_classes, self.labels, self.nrow = num_classes, None, 8
+        if num_classes:  # one row per class, the same z down each column: (num_classes * columns, latent_dim)
+            self.nrow = max(1, n_images // num_classes)
+            self.z = self.z[: self.nrow].repeat(num_classes, 1)
+            self.labels = torch.arange(num_classes).repeat_interleave(self.nrow)  # 0, 0, ..., 1, 1, ...
         self.stats: torch.Tensor | None = None  # (steps, 4): loss_d, loss_g, D(x), D(G(z)); NaN where not probed
         self.start = time.perf_counter()
         self.start_cpu = time.process_time()
@@ -62,14 +73,25 @@ class LiveProgress:
         loss_g: torch.Tensor | float,
         x_real: torch.Tensor,
         x_fake: torch.Tensor,
+        labels_real: torch.Tensor | None = None,
+        labels_fake: torch.Tensor | None = None,
     ) -> None:
-        """Record step ``step`` (1-based) of the run; redraw every ``every`` steps and at the last step."""
+        """Record step ``step`` (1-based) of the run; redraw every ``every`` steps and at the last step.
+
+        A conditional run passes ``labels_real`` and ``labels_fake`` (N,), the classes of the two batches."""
         if not (isinstance(step, int) and 1 <= step <= self.steps):
             raise GanLabError(f"expected step in 1..{self.steps} (counted from 1), got {step!r}")
         if self.stats is None:
             expect_tensor("x_real", x_real, "(N, C, H, W), the real batch", floating=False)
             self.stats = torch.full((self.steps, 4), float("nan"), device=x_real.device)
             self.start, self.start_cpu = time.perf_counter(), time.process_time()
+        if self.num_classes and (labels_real is None or labels_fake is None):
+            raise GanLabError(
+                "a conditional run's progress needs the labels: update(step, loss_d, loss_g, x_real, x_fake, "
+                "labels_real, labels_fake)"
+            )
+        real = (labels_real,) if self.num_classes else ()
+        fake = (labels_fake,) if self.num_classes else ()
         row = self.stats[step - 1]
         row[0], row[1] = _as_tensor(loss_d), _as_tensor(loss_g)
         if step % self.probe_every == 0 or step == self.steps:
@@ -77,8 +99,8 @@ class LiveProgress:
             # so a run watched live trains exactly as the same run without a progress display
             devices = [x_real.device] if x_real.device.type == "cuda" else []
             with torch.no_grad(), torch.random.fork_rng(devices=devices):
-                row[2] = torch.sigmoid(self.discriminator(x_real).float()).mean()
-                row[3] = torch.sigmoid(self.discriminator(x_fake.detach()).float()).mean()
+                row[2] = torch.sigmoid(self.discriminator(x_real, *real).float()).mean()
+                row[3] = torch.sigmoid(self.discriminator(x_fake.detach(), *fake).float()).mean()
         if step % self.every == 0 or step == self.steps:
             self.seconds = time.perf_counter() - self.start
             self.cpu_seconds = time.process_time() - self.start_cpu
@@ -90,7 +112,8 @@ class LiveProgress:
         was_training = self.generator.training
         self.generator.eval()
         with torch.no_grad():
-            images = self.generator(self.z.to(device)).float().cpu()
+            labels = () if self.labels is None else (self.labels.to(device),)
+            images = self.generator(self.z.to(device), *labels).float().cpu()
         self.generator.train(was_training)
         return images
 
@@ -118,9 +141,9 @@ class LiveProgress:
 
         fig = Figure(figsize=(12, 3.6))
         ax_img, ax_loss, ax_prob = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1, 1.3, 1.3]})
-        grid = make_grid(to_unit(self.samples()), nrow=8)  # (C, H', W') in [0, 1]
+        grid = make_grid(to_unit(self.samples()), nrow=self.nrow)  # (C, H', W') in [0, 1]
         ax_img.imshow(grid.permute(1, 2, 0).squeeze(-1).numpy(), cmap="gray", vmin=0, vmax=1)
-        ax_img.set_title("samples from fixed z")
+        ax_img.set_title("one row per class, fixed z" if self.num_classes else "samples from fixed z")
         ax_img.axis("off")
         steps = torch.arange(1, len(stats) + 1)
         for ax, columns, names in (

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 from torch import nn
 
 from gan_lab.live import LiveProgress
+from gan_lab.runtime import GanLabError
 
 
 def _pair() -> tuple[nn.Module, nn.Module]:
@@ -56,3 +58,36 @@ def test_probes_every_tenth_of_a_redraw_and_the_figure_renders() -> None:
     png = progress._figure_png(progress.stats.cpu(), "title")
     assert png[:8] == b"\x89PNG\r\n\x1a\n"
     assert progress.generator.training  # samples are drawn in eval mode, and the mode restored
+
+
+class _Conditional(nn.Module):
+    """G(z, labels) or D(x, labels) on 4x4 images; records the labels of every call."""
+
+    def __init__(self, generator: bool) -> None:
+        super().__init__()
+        self.generator, self.seen = generator, []
+        self.net = nn.Linear(3 + 3, 16) if generator else nn.Linear(16 + 3, 1)
+
+    def forward(self, inputs: torch.Tensor, labels: torch.Tensor) -> torch.Tensor:
+        self.seen.append(labels.clone())
+        y = nn.functional.one_hot(labels, 3).float()
+        if self.generator:
+            return torch.tanh(self.net(torch.cat([inputs, y], 1))).view(-1, 1, 4, 4)
+        return self.net(torch.cat([inputs.flatten(1), y], 1))
+
+
+def test_conditional_run_shows_one_row_per_class_and_probes_with_the_labels() -> None:
+    generator, discriminator = _Conditional(True), _Conditional(False)
+    progress = LiveProgress(generator, discriminator, 2, every=2, latent_dim=3, n_images=10, num_classes=3)
+    assert progress.nrow == 3 and progress.labels.tolist() == [0, 0, 0, 1, 1, 1, 2, 2, 2]
+    assert torch.equal(progress.z[:3], progress.z[3:6])  # each column keeps its z in every row
+    x_real, labels_real, labels_fake = (
+        torch.rand(5, 1, 4, 4) * 2 - 1,
+        torch.tensor([0, 1, 2, 0, 1]),
+        torch.arange(5) % 3,
+    )
+    with pytest.raises(GanLabError, match="needs the labels"):
+        progress.update(1, 0.5, 0.5, x_real, x_real)
+    progress.update(1, 0.5, 0.5, x_real, x_real, labels_real, labels_fake)
+    assert torch.equal(discriminator.seen[0], labels_real) and torch.equal(discriminator.seen[1], labels_fake)
+    assert progress.samples().shape == (9, 1, 4, 4) and torch.equal(generator.seen[-1], progress.labels)

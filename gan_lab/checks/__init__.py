@@ -62,6 +62,7 @@ LESSONS: dict[str, dict[str, int]] = {
     "06_theory": {"optimal_discriminator": 2, "jsd": 2, "value_at_optimum": 2},
     "07_evaluation": {"feature_statistics": 2, "frechet_distance": 3},
     "08_wgan_gp": {"gradient_penalty": 3, "critic_loss": 1, "generator_loss": 1, "train_wgan_gp": 3},
+    "09_conditional_gan": {"ConditionalGenerator": 3, "ProjectionDiscriminator": 3, "train_cgan": 4},
 }
 MODULES = {
     "01_noise_and_mlp_blocks": "lesson1_noise_mlp",
@@ -78,6 +79,9 @@ MODULES = {
     "train_conv64": "learned",
     "train_dcgan": "learned",
     "train_wgan_gp": "learned2d",  # trains on the 2-D ring and counts the modes covered
+    "09_conditional_gan": "lesson9_generator",  # the conditional generator's input
+    "ProjectionDiscriminator": "lesson9_projection",
+    "train_cgan": "lesson9_loop",  # the loop's labels, then the learner's cGAN trained and read by the classifier
 }
 
 for _module in [m for m in sys.modules if m.startswith((f"{__name__}.lesson", f"{__name__}.learned"))]:
@@ -150,6 +154,8 @@ def __getattr__(name: str):
         return importlib.import_module(f"{__name__}.learned").check_learned
     if name == "check_modes_covered":  # the "it learned" score of a generator trained on the ring (lesson 8)
         return importlib.import_module(f"{__name__}.learned2d").check_modes_covered
+    if name == "check_class_agreement":  # the "it learned" score of a conditional generator (lesson 9)
+        return importlib.import_module(f"{__name__}.learned_cgan").check_class_agreement
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
