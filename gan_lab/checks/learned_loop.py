@@ -47,7 +47,7 @@ def _small_gan(seed: int, latent_dim: int, size: int) -> tuple[nn.Module, nn.Mod
     return generator, discriminator
 
 
-def _check_loop(train_fn, name: str, hidden: bool) -> None:
+def check_loop(train_fn, name: str, hidden: bool) -> None:
     """The contract of a lesson's training loop, on networks small enough to run in a fraction of a second."""
     if not callable(train_fn):
         raise fail(name, f"expected the function {name}, got {type(train_fn).__name__}", f"define {name}")
@@ -218,14 +218,14 @@ def check_learns(train_fn, lesson: str) -> dict:
 
 def check_train_gan(train_gan, hidden: bool = False) -> None:
     """Lesson 3's loop: the contract on small networks; the hidden cases also train the lesson's run with it."""
-    _check_loop(train_gan, "train_gan", hidden)
+    check_loop(train_gan, "train_gan", hidden)
     if hidden:
         check_learns(train_gan, "03_training_step")
 
 
 def check_train_conv64(train_conv64, hidden: bool = False) -> None:
     """Lesson 4's loop (the same contract as lesson 3's); the hidden cases also train the lesson's run with it."""
-    _check_loop(train_conv64, "train_conv64", hidden)
+    check_loop(train_conv64, "train_conv64", hidden)
     if hidden:
         check_learns(train_conv64, "04_conv_gan_64")
 
@@ -233,7 +233,7 @@ def check_train_conv64(train_conv64, hidden: bool = False) -> None:
 def check_train_dcgan(train_dcgan, hidden: bool = False) -> None:
     """Lesson 5's loop (the same contract; on a GPU it must create z on x_train's device). Its run needs a GPU
     and its bar is not calibrated: the grader checks the contract only."""
-    _check_loop(train_dcgan, "train_dcgan", hidden)
+    check_loop(train_dcgan, "train_dcgan", hidden)
 
 
 CHECKS = {"train_gan": check_train_gan, "train_conv64": check_train_conv64, "train_dcgan": check_train_dcgan}
