@@ -4,12 +4,13 @@ check trains the learner's own loop, networks and pieces from scratch (the lesso
 trained, printed or wrote counts. The notebooks' own training cells do not finish in the sandbox (here they
 are cut short by ``cell_s`` too), which changes no grade.
 
-Default suite, lesson 3 in one batch: the solution gets every point, and the run's FID is the calibration's
-seed 0; a loop that passes every check on small networks but trains nothing on the lesson's run (under the
-grader before this check, it got the points), and one that trains with swapped labels in
-``discriminator_loss``, lose the exercise's points and nothing else; so does a notebook that imports
-gan_lab's networks and losses for its loop instead of pasting its own. Slow: lesson 4's solution end to end,
-and a learning-rate typo that every small-network check passes, which only the run's score can catch.
+Default suite, lesson 3 in one batch (about 80 s of CPU in the sandboxes: the solution's 58 s, 10 to 12 s
+for each other notebook): the solution gets every point, and the run's FID is the calibration's seed 0; a loop
+that passes every check on small networks but trains nothing on the lesson's run (under the grader before
+this check, it got the points) loses the exercise's points and nothing else, and so does a notebook that
+imports gan_lab's networks and losses for its loop instead of pasting its own. Slow: lesson 4's solution end
+to end; lesson 3 with swapped labels in ``discriminator_loss`` (its pieces' check fails it before the run),
+and with a learning-rate typo that every small-network check passes, which only the run's score catches.
 """
 
 from __future__ import annotations
@@ -105,7 +106,7 @@ def assert_learned(root: Path, result, lesson: str) -> None:
     page = feedback(root, result.student, lesson)
     fid = float(re.search(r"your generator learned: FID ([0-9.]+)", page).group(1))
     assert fid == pytest.approx(seed0_fid(lesson), abs=0.1), (fid, seed0_fid(lesson))
-    assert " steps in " not in page  # the notebook's own training cell never finished: the grade did not need it
+    assert not re.search(r"\d steps in \d", page)  # the notebook's own training cell never finished (its output)
 
 
 def assert_loses_only(result, lesson: str, loop: str, hint: str) -> None:
@@ -123,14 +124,12 @@ def test_lesson3_grade_trains_the_learners_loop(tmp_path: Path) -> None:
         {
             "solution": solution_with(lesson, "train_gan"),
             "skips_the_run": solution_with(lesson, "train_gan", SKIPS_THE_RUN),
-            "swapped_labels": solution_with(lesson, "train_gan", SWAPPED_LABELS),
             "imports_reference": solution_with(lesson, "train_gan", IMPORTS_THE_REFERENCE),
         },
     )
     assert_learned(root, results["solution"], lesson)
     assert_loses_only(results["skips_the_run"], lesson, "train_gan", "your generator has not learned digits yet")
     assert "The grader trained this generator from scratch" in results["skips_the_run"].exercises["train_gan"][1]
-    assert_loses_only(results["swapped_labels"], lesson, "train_gan", "`discriminator_loss` that fails its check")
     assert_loses_only(results["imports_reference"], lesson, "train_gan", "write your own")
 
 
@@ -163,9 +162,17 @@ def test_training_lessons_get_time_for_their_run() -> None:
 
 
 @pytest.mark.slow
-def test_lesson3_a_learning_rate_typo_loses_the_points(tmp_path: Path) -> None:
+def test_lesson3_broken_runs_lose_the_points(tmp_path: Path) -> None:
     lesson = "03_training_step"
-    _, results = grade_batch(tmp_path, lesson, {"lr_typo": solution_with(lesson, "train_gan", LR_TYPO)})
+    _, results = grade_batch(
+        tmp_path,
+        lesson,
+        {
+            "swapped_labels": solution_with(lesson, "train_gan", SWAPPED_LABELS),
+            "lr_typo": solution_with(lesson, "train_gan", LR_TYPO),
+        },
+    )
+    assert_loses_only(results["swapped_labels"], lesson, "train_gan", "`discriminator_loss` that fails its check")
     assert_loses_only(results["lr_typo"], lesson, "train_gan", "your generator has not learned digits yet")
 
 
