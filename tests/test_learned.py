@@ -167,8 +167,9 @@ def test_learned_names_a_piece_the_notebook_lacks() -> None:
 
 
 def grade_cell(lesson: str) -> str:
-    """The source of the grade cell of the lesson's training exercise, as the solution notebook has it."""
-    nb = nbformat.read(ROOT / "solutions" / lesson / f"{lesson}.ipynb", as_version=4)
+    """The source of the grade cell of the lesson's training exercise, as the learner's notebook has it (its hidden
+    cases, the grader's run of the lesson, are graded in tests/test_grading_learned.py)."""
+    nb = nbformat.read(ROOT / "lessons" / lesson / f"{lesson}.ipynb", as_version=4)
     grade_id = f"test_{LESSONS[lesson]['loop']}"
     return next(c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
