@@ -22,7 +22,7 @@ import torch
 from mistakes import catalog
 from torch import nn
 
-from gan_lab.checks import learned
+from gan_lab.checks import learned, learned_loop
 from gan_lab.checks.learned_audit import PIECES
 from gan_lab.data import load_dataset
 
@@ -153,7 +153,7 @@ def test_learned_without_a_score_checks_the_pieces_only(capsys: pytest.CaptureFi
         )
 
 
-@pytest.mark.parametrize("trained_with", [print, learned.check_train_gan, "train_gan"])
+@pytest.mark.parametrize("trained_with", [print, learned_loop.check_train_gan, "train_gan"])
 def test_learned_needs_the_notebooks_loop(trained_with) -> None:
     with pytest.raises(AssertionError, match=r"\[train_gan\] expected your training loop train_gan"):
         learned.check_learned(bank(28), "03_training_step", trained_with=trained_with)
@@ -167,8 +167,9 @@ def test_learned_names_a_piece_the_notebook_lacks() -> None:
 
 
 def grade_cell(lesson: str) -> str:
-    """The source of the grade cell of the lesson's training exercise, as the solution notebook has it."""
-    nb = nbformat.read(ROOT / "solutions" / lesson / f"{lesson}.ipynb", as_version=4)
+    """The source of the grade cell of the lesson's training exercise, as the learner's notebook has it (its hidden
+    cases, the grader's run of the lesson, are graded in tests/test_grading_learned.py)."""
+    nb = nbformat.read(ROOT / "lessons" / lesson / f"{lesson}.ipynb", as_version=4)
     grade_id = f"test_{LESSONS[lesson]['loop']}"
     return next(c.source for c in nb.cells if c.metadata.get("nbgrader", {}).get("grade_id") == grade_id)
 
@@ -216,15 +217,16 @@ def test_learned_reaches_the_package_through_the_checks() -> None:
 @pytest.mark.parametrize("lesson", sorted(LESSONS))
 def test_loop_check_accepts_the_solution(lesson: str) -> None:
     namespace = solution_namespace(lesson, "correct")
-    check = learned.CHECKS[LESSONS[lesson]["loop"]]
+    check = learned_loop.CHECKS[LESSONS[lesson]["loop"]]
     check(namespace[LESSONS[lesson]["loop"]])
-    check(namespace[LESSONS[lesson]["loop"]], hidden=True)
+    learned_loop.check_loop(namespace[LESSONS[lesson]["loop"]], LESSONS[lesson]["loop"], hidden=True)  # no run:
+    # the hidden cases' training run is graded in the sandbox (tests/test_grading_learned.py)
 
 
 def test_loop_check_names_a_missing_detach() -> None:
     namespace = solution_namespace("03_training_step", "no_detach")
     with pytest.raises(AssertionError, match="detach"):
-        learned.check_train_gan(namespace["train_gan"])
+        learned_loop.check_train_gan(namespace["train_gan"])
 
 
 def test_loop_check_refuses_reference_pieces() -> None:
@@ -233,7 +235,7 @@ def test_loop_check_refuses_reference_pieces() -> None:
     namespace = solution_namespace("03_training_step", "correct")
     namespace["discriminator_loss"] = discriminator_loss  # the learner did not paste their own loss
     with pytest.raises(AssertionError, match="write your own: `discriminator_loss` in this notebook is gan_lab.losses"):
-        learned.check_train_gan(namespace["train_gan"])
+        learned_loop.check_train_gan(namespace["train_gan"])
 
 
 def _loop(body: str):
@@ -274,7 +276,7 @@ def train_gan(generator, discriminator, x_train, steps, batch_size=64, latent_di
 )
 def test_loop_check_names_broken_loops(body: str, hint: str) -> None:
     with pytest.raises(AssertionError, match=hint):
-        learned.check_train_gan(_loop(body))
+        learned_loop.check_train_gan(_loop(body))
 
 
 def _calibration(lesson: str) -> dict:
@@ -345,3 +347,20 @@ def test_calibration_reproduces(lesson: str, tmp_path: Path) -> None:
             assert not r["passes"], r
             if r["variant"] not in BLIND_SPOTS:
                 assert "error" in r or not learned.passes(r, bar), r
+
+
+@pytest.mark.parametrize("lesson", sorted(learned_loop.RUNS))
+def test_the_graders_run_is_the_calibrated_one(lesson: str) -> None:
+    """The run the grader's check makes has the settings of the calibrated runs, and its seed was calibrated."""
+    run, data = learned_loop.RUNS[lesson], _calibration(lesson)
+    recorded = data["run"]
+    assert (run.loop, tuple(recorded["networks"]), run.image_size, run.steps, run.batch_size) == (
+        recorded["loop"],
+        run.networks,
+        recorded["image_size"],
+        recorded["steps"],
+        recorded["batch_size"],
+    )
+    assert recorded["max_samples"] == 0 and learned.BARS[lesson].loop == run.loop
+    seeds = {r["seed"] for r in data["runs"] if r["variant"] == "correct" and r["steps"] == run.steps}
+    assert run.seed in seeds

@@ -12,7 +12,7 @@ import torch
 from mistakes import catalog, solution_namespace
 
 from gan_lab import checks, losses, models, regularizers
-from gan_lab.checks import EXERCISES, LESSONS, lesson_of
+from gan_lab.checks import EXERCISES, LESSONS, learned_loop, lesson_of
 from gan_lab.models import conv64, dcgan, mlp
 
 torch.set_num_threads(1)
@@ -46,8 +46,17 @@ def test_mistake_fails_its_check_with_its_hint(name: str) -> None:
     assert "Fix:" in message or "restart the kernel" in message
 
 
-@pytest.mark.parametrize("exercise", list(EXERCISES))
-@pytest.mark.parametrize("hidden", [False, True])
+TRAINS_ITS_RUN = {run.loop for run in learned_loop.RUNS.values()}  # their hidden cases train for minutes: slow
+
+
+@pytest.mark.parametrize(
+    ("exercise", "hidden"),
+    [
+        pytest.param(e, h, marks=[pytest.mark.slow] if h and e in TRAINS_ITS_RUN else [], id=f"{e}-{h}")
+        for h in (False, True)
+        for e in EXERCISES
+    ],
+)
 def test_reference_solution_passes(exercise: str, hidden: bool) -> None:
     candidate = namespace(lesson_of(exercise))[exercise]
     EXERCISES[exercise](candidate, hidden=hidden)

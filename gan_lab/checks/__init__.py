@@ -74,10 +74,10 @@ MODULES = {
     "07_evaluation": "lesson7_evaluation",
     "08_wgan_gp": "lesson8_wasserstein",  # the critic's and the generator's losses
     "gradient_penalty": "lesson8_gradient_penalty",
-    # the training exercises of lessons 3-5 and their "it learned" check live in one module of their own
-    "train_gan": "learned",
-    "train_conv64": "learned",
-    "train_dcgan": "learned",
+    # the training exercises of lessons 3-5: the loop on small networks, then (hidden cases) the lesson's run
+    "train_gan": "learned_loop",
+    "train_conv64": "learned_loop",
+    "train_dcgan": "learned_loop",
     "train_wgan_gp": "learned2d",  # trains on the 2-D ring and counts the modes covered
     "09_conditional_gan": "lesson9_generator",  # the conditional generator's input
     "ProjectionDiscriminator": "lesson9_projection",

@@ -1,5 +1,5 @@
 """The "it learned" checks: a generator the learner trained in a lesson is scored with the course's digit
-classifier, and a training loop the learner wrote is checked on small networks.
+classifier (the training loop itself, and the lesson's run that the grader makes with it: ``learned_loop``).
 
 References:
 - Heusel et al. 2017 (FID): the Frechet distance between Gaussian fits of classifier features of
@@ -25,8 +25,7 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-from gan_lab.checks._guard import fail
-from gan_lab.checks.learned_audit import PIECES, REFERENCE_MODULES, audit, check_own_pieces
+from gan_lab.checks.learned_audit import PIECES, REFERENCE_MODULES, audit
 from gan_lab.classifier import load_classifier
 from gan_lab.data import load_dataset
 from gan_lab.metrics import fid_from_features, mode_coverage
@@ -152,6 +151,18 @@ def check_learned(
             f"(the bar is for {bar.budget})"
         )
         return None
+    return judge(generator, bar, latent_dim)
+
+
+NOTEBOOK_RUN = (
+    "Your losses and steps pass their checks, so look at the run: the loop's optimizers (Adam, the lesson's lr and "
+    "betas, one per network), the batch size and number of steps of the lesson's run cell, a run stopped early, or "
+    "a generator made after the training. Fix: run the training cell again from the top, as written"
+)
+
+
+def judge(generator: nn.Module, bar: Bar, latent_dim: int = 100, causes: str = NOTEBOOK_RUN) -> dict:
+    """Score ``generator`` against ``bar``: its scores when it passes, else ``AssertionError`` ending with ``causes``."""
     scores = score_generator(generator, latent_dim)
     line = (
         f"FID {scores['fid']:.1f} (at most {bar.max_fid:g}), classifier confidence {scores['confidence']:.2f} "
@@ -167,133 +178,4 @@ def check_learned(
         if bar.calibrated
         else f"This bar is provisional: it is not yet calibrated over seeds for this run ({bar.budget})."
     )
-    raise AssertionError(
-        f"[{bar.loop}] your generator has not learned digits yet: {line}. {measured} Your losses and steps pass "
-        "their checks, so look at the run: the loop's optimizers (Adam, the lesson's lr and betas, one per "
-        "network), the batch size and number of steps of the lesson's run cell, a run stopped early, or a "
-        "generator made after the training. Fix: run the training cell again from the top, as written"
-    )
-
-
-class _Recorder:
-    """Stands in for ``gan_lab.live.LiveProgress``: records what the learner's loop reports at each step."""
-
-    def __init__(self) -> None:
-        self.calls: list[tuple[int, float, float, torch.Tensor, torch.Tensor]] = []
-
-    def update(self, step, loss_d, loss_g, x_real, x_fake) -> None:
-        self.calls.append((step, float(loss_d), float(loss_g), x_real.detach().clone(), x_fake.detach().clone()))
-
-
-def _small_gan(seed: int, latent_dim: int, size: int) -> tuple[nn.Module, nn.Module]:
-    torch.manual_seed(seed)
-    generator = nn.Sequential(nn.Linear(latent_dim, size * size), nn.Tanh(), nn.Unflatten(1, (1, size, size)))
-    discriminator = nn.Sequential(nn.Flatten(), nn.Linear(size * size, 8), nn.LeakyReLU(0.2), nn.Linear(8, 1))
-    return generator, discriminator
-
-
-def _check_loop(train_fn, name: str, hidden: bool) -> None:
-    """The contract of a lesson's training loop, on networks small enough to run in a fraction of a second."""
-    if not callable(train_fn):
-        raise fail(name, f"expected the function {name}, got {type(train_fn).__name__}", f"define {name}")
-    check_own_pieces(train_fn, name)
-    steps, batch_size, latent_dim, size = (5, 4, 3, 3) if hidden else (6, 8, 4, 4)
-    generator, discriminator = _small_gan(11 if hidden else 7, latent_dim, size)
-    x_train = torch.rand(32, 1, size, size, generator=torch.Generator().manual_seed(3)) * 2 - 1  # (32, 1, s, s)
-    x_copy = x_train.clone()
-    g_before = [p.detach().clone() for p in generator.parameters()]
-    d_before = [p.detach().clone() for p in discriminator.parameters()]
-    recorder = _Recorder()
-    noise: list[torch.Tensor] = []  # every z the loop feeds the generator
-    generator.register_forward_pre_hook(lambda module, args: noise.append(args[0].detach().clone()))
-    try:
-        train_fn(
-            generator, discriminator, x_train, steps, batch_size=batch_size, latent_dim=latent_dim, progress=recorder
-        )
-    except NotImplementedError:
-        raise
-    except Exception as err:  # the learner's loop, steps or losses failed on small networks: say so, with the error
-        if "backward through the graph a second time" in str(err):
-            raise fail(
-                name,
-                "the second backward failed ('backward through the graph a second time'): d_step trains D on "
-                "x_fake without .detach(), so its backward frees the generator's graph that g_step needs",
-                "in d_step, call the discriminator on x_fake.detach()",
-            ) from None
-        raise fail(
-            name,
-            f"it raised {type(err).__name__}: {err}",
-            f"{name}(generator, discriminator, x_train, steps, batch_size=..., latent_dim=..., progress=...) must "
-            "work for any networks and sizes (no hard-coded 100, 64 or 28); if the error comes from d_step or "
-            "g_step, fix those first",
-        ) from None
-    expect = _expect(name)
-    expect(
-        torch.equal(x_train, x_copy), "x_train was changed in place", "take batches by indexing; never modify the data"
-    )
-    called = [c[0] for c in recorder.calls]
-    expect(
-        called == list(range(1, steps + 1)),
-        f"with steps={steps}, progress.update was called with the steps {called}",
-        f"call progress.update once per step, counting from 1 (1, 2, ..., {steps}), for exactly `steps` steps",
-    )
-    for step, loss_d, loss_g, x_real, x_fake in recorder.calls:
-        expect(
-            tuple(x_real.shape) == (batch_size, 1, size, size) and tuple(x_fake.shape) == tuple(x_real.shape),
-            f"at step {step} x_real has shape {tuple(x_real.shape)} and x_fake {tuple(x_fake.shape)}",
-            f"draw batch_size real images and as many fakes: ({batch_size}, 1, {size}, {size}) for both",
-        )
-        rows = (x_real.flatten(1)[:, None, :] == x_train.flatten(1)[None, :, :]).all(-1).any(1)  # (batch,)
-        expect(bool(rows.all()), f"at step {step} x_real holds images that are not rows of x_train", "index x_train")
-        expect(
-            bool(torch.isfinite(torch.tensor([loss_d, loss_g])).all()),
-            f"at step {step} loss_d = {loss_d}, loss_g = {loss_g}",
-            "return the finite losses of d_step and g_step",
-        )
-    expect(
-        not all(torch.equal(a, b.detach()) for a, b in zip(g_before, generator.parameters())),
-        "the generator's weights never changed",
-        "build opt_g on generator.parameters() and call your g_step every step",
-    )
-    expect(
-        not all(torch.equal(a, b.detach()) for a, b in zip(d_before, discriminator.parameters())),
-        "the discriminator's weights never changed",
-        "build opt_d on discriminator.parameters() and call your d_step every step",
-    )
-    batches = torch.stack([c[3] for c in recorder.calls])  # (steps, batch, 1, s, s)
-    expect(
-        not all(torch.equal(batches[0], b) for b in batches[1:]),
-        "it trained on the same batch at every step",
-        "draw new random indices into x_train at every step",
-    )
-    expect(
-        len(noise) >= 2 and not all(torch.equal(noise[0], z) for z in noise[1:]),
-        "the generator got the same z every step",
-        "draw a new z at every step, inside the loop",
-    )
-
-
-def _expect(name: str):
-    def expect(condition: bool, mistake: str, fix: str) -> None:
-        if not condition:
-            raise fail(name, mistake, fix)
-
-    return expect
-
-
-def check_train_gan(train_gan, hidden: bool = False) -> None:
-    """Lesson 3's loop: one D step and one G step per step with the learner's own d_step and g_step."""
-    _check_loop(train_gan, "train_gan", hidden)
-
-
-def check_train_conv64(train_conv64, hidden: bool = False) -> None:
-    """Lesson 4's loop (the same contract as lesson 3's, on any networks)."""
-    _check_loop(train_conv64, "train_conv64", hidden)
-
-
-def check_train_dcgan(train_dcgan, hidden: bool = False) -> None:
-    """Lesson 5's loop (the same contract; on a GPU it must create z on x_train's device)."""
-    _check_loop(train_dcgan, "train_dcgan", hidden)
-
-
-CHECKS = {"train_gan": check_train_gan, "train_conv64": check_train_conv64, "train_dcgan": check_train_dcgan}
+    raise AssertionError(f"[{bar.loop}] your generator has not learned digits yet: {line}. {measured} {causes}")

@@ -57,7 +57,7 @@ def grade_one(root: Path, lesson: Lesson, student: str, limits: sandbox.Limits, 
     items: list[dict] = []
     try:
         items = plan(lesson, read_submission(path, lesson))
-        outcome = sandbox.run(job(lesson, items), hidden_paths(root), limits, unsafe)
+        outcome = sandbox.run(job(lesson, items), hidden_paths(root), sandbox.for_lesson(limits, lesson.name), unsafe)
     except BadSubmission as err:
         result.score, result.status = 0.0, f"error: {err}"
         result.exercises = {e.name: (0.0, "not graded: " + str(err)) for e in lesson.exercises}
