@@ -81,18 +81,18 @@ def table(results: Path = RESULTS) -> str:
     runs = record["runs"]
     data = "--dataset sample" if runs[0].get("data", "sample") == "sample" else "--dataset mnist"
     epochs = sorted({run["epochs"] for run in runs})
-    head = f"| variant | flags added (`gan-lab train --model mlp {data} --epochs {'/'.join(map(str, epochs))} ...`) "
+    head = f"| variant | its flags (after `gan-lab train --model mlp {data} --epochs {'/'.join(map(str, epochs))}` and the common ones) "
     head += "| D steps (G steps) | train CPU | IS | FID | FID / floor | KID | precision | recall | classes | KL to uniform |"
     rows = [head, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     floor = None
     for run in runs:
         result = json.loads((results / run["evaluation"]).read_text())
         m, floor = result["model_vs_heldout"], floor or result["floor_train_vs_heldout"]
-        flags = " ".join(VARIANTS[run.get("variant", run["name"])][1]) or "(none: the defaults)"
+        flags = " ".join(VARIANTS[run.get("variant", run["name"])][1]) or "(none)"
         seed = f" `--seed {run['seed']}`" if run.get("seed", 0) else ""
         rows.append(
             f"| {run['label']} | `{flags}`{seed} | {run['steps']:,} ({run['generator_steps']:,}) "
-            f"| {run['train_cpu_s'] / 60:.1f} min | {m['inception_score']:.2f} | {m['fid']:.1f} "
+            f"| {run['train_cpu_s']:.0f} s | {m['inception_score']:.2f} | {m['fid']:.1f} "
             f"| {result['fid_ratio_to_floor']:.1f} | {m['kid']:.1f} | {m['precision']:.2f} | {m['recall']:.2f} "
             f"| {m['classes_covered']} | {m['kl_to_uniform']:.3f} |"
         )
