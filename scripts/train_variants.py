@@ -88,7 +88,9 @@ def table(results: Path = RESULTS) -> str:
     for run in runs:
         result = json.loads((results / run["evaluation"]).read_text())
         m, floor = result["model_vs_heldout"], floor or result["floor_train_vs_heldout"]
-        flags = " ".join(VARIANTS[run.get("variant", run["name"])][1]) or "(none)"
+        # the variant's own options, as recorded: between the epochs and the thread count of its command
+        command = shlex.split(run["train_command"])
+        flags = shlex.join(command[command.index("--epochs") + 2 : command.index("--num-threads")]) or "(none)"
         seed = f" `--seed {run['seed']}`" if run.get("seed", 0) else ""
         rows.append(
             f"| {run['label']} | `{flags}`{seed} | {run['steps']:,} ({run['generator_steps']:,}) "
