@@ -123,7 +123,16 @@ class TrainConfig(DataOptions):
     spectral_norm: bool = field(
         default=False, metadata={"help": "spectral normalisation of every discriminator layer (Miyato et al. 2018)"}
     )
-    real_label: float = field(default=1.0, metadata={"help": "target for real images; 0.9 = one-sided label smoothing"})
+    # -1 stands for the model's choice, measured per model; the other losses have no target to smooth
+    real_label: float = field(
+        default=-1.0,
+        metadata={
+            "help": "target for real images, 0.9 = one-sided label smoothing (-1: the model's default with the "
+            "cross-entropy losses, "
+            + ", ".join(f"{n} {s.real_label:g}" for n, s in REGISTRY.items())
+            + "; 1 with the others)"
+        },
+    )
     amp: bool = field(default=False, metadata={"help": "bfloat16 mixed precision (CUDA only)"})
     augment: str = field(
         default="",
@@ -131,8 +140,13 @@ class TrainConfig(DataOptions):
     )
     # an average of the generator over recent steps smooths out the oscillation of the two-player game
     ema: float = field(
-        default=0.0,
-        metadata={"help": "decay of a moving average of the generator's weights used for samples (e.g. 0.999; 0: off)"},
+        default=-1.0,
+        metadata={
+            "help": "decay of a moving average of the generator's weights used for samples (0: off; -1: the "
+            "model's default, "
+            + ", ".join(f"{n} {s.ema:g}" for n, s in REGISTRY.items())
+            + ")"
+        },
     )
     n_fixed: int = field(default=64, metadata={"help": "images in the per-epoch progress grid"})
     out: str = field(default="", metadata={"help": "run directory (default: runs/<model>)"})
@@ -179,6 +193,9 @@ class TrainConfig(DataOptions):
         cfg.batch_size = cfg.batch_size or spec.batch_size
         cfg.lr = cfg.lr or spec.lr
         cfg.beta1 = spec.beta1 if cfg.beta1 == -1.0 else cfg.beta1
+        cfg.ema = spec.ema if cfg.ema == -1.0 else cfg.ema
+        if cfg.real_label == -1.0:
+            cfg.real_label = spec.real_label if cfg.loss in losses.GENERATOR_LOSSES else 1.0
         cfg.out = cfg.out or str(Path("runs") / cfg.model)
         for name in ("epochs", "max_samples"):  # --num-threads: checked with the other shared options in setup()
             if getattr(cfg, name) < 0:

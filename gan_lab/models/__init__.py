@@ -34,6 +34,8 @@ class ModelSpec:
     batch_size: int  # the default training batch
     lr: float = 2e-4  # the default Adam learning rate (Radford et al.)
     beta1: float = 0.5  # the default Adam beta1 (Radford et al.)
+    ema: float = 0.0  # the default decay of the generator's moving average (0: none)
+    real_label: float = 1.0  # the default target for real images with the cross-entropy losses (1: no smoothing)
     # 0: unconditional, G(z) and D(x); else G(z, labels) and D(x, labels) with labels in [0, num_classes)
     num_classes: int = 0
 
