@@ -55,7 +55,7 @@ def timed(command: list[str]) -> tuple[float, float]:
 def table() -> str:
     """README's markdown table: one row per recorded run, then the real-vs-real floor of the first."""
     record = json.loads((RESULTS / "runs.json").read_text())
-    head = "| variant | flags added (`gan-lab train --model mlp --dataset sample --epochs 30 ... --seed 0`) "
+    head = "| variant | flags added (`gan-lab train --model mlp --dataset sample --epochs 30 --ema 0 --real-label 1 ... --seed 0`) "
     head += "| D steps (G steps) | train wall | IS | FID | FID / floor | KID | precision | recall | classes | KL to uniform |"
     rows = [head, "| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |"]
     floor = None
@@ -97,6 +97,7 @@ def main() -> None:
         label, options = VARIANTS[name]
         out = f"runs/variants/{name}"
         train = ["gan-lab", "train", "--model", "mlp", "--dataset", "sample", "--epochs", str(args.epochs)]
+        train += ["--ema", "0", "--real-label", "1"]  # the plain recipe under every loss, whatever the defaults
         train += [*options, "--num-threads", "1", "--device", "cpu", "--seed", "0", "--out", out]
         evaluate = ["gan-lab", "evaluate", "--checkpoint", f"{out}/checkpoint.pt", "--n", "1000"]
         evaluate += ["--num-threads", "1", "--device", "cpu", "--out", f"book/results/variants/{name}.json"]

@@ -1,0 +1,191 @@
+"""The full-MNIST MLP sweep: the plain tutorial recipe against the stabilisers, at equal steps, over seeds.
+
+    python scripts/mlp_sweep.py [--runs /work/runs/mlpsweep]
+
+Each training is one run with ``--ema 0.999`` (which leaves the trained networks bit-identical, see
+``tests/test_evaluate.py``) and one ``--real-label``; ``gan-lab evaluate --weights raw`` scores its trained
+generator (the tutorial recipe when ``--real-label 1.0``) and ``--weights ema`` its moving average, so
+each run yields two settings at exactly the same steps. With ``--runs``, the training commands and
+wall times are first read from the run folders and their logs into ``sweep/trainings.json``. Then
+``sweep.json`` is rebuilt from that file and the evaluation JSONs in ``sweep/``, and the table of
+medians (and ranges) over seeds is printed as Markdown.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import statistics
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parents[1] / "book" / "results" / "full_mnist"
+SWEEP = RESULTS / "sweep"
+TRAIN_SIZE = 60000  # full MNIST's training digits; the loader drops the last incomplete batch
+# a run folder: [<extra axis>_]rl<real_label>_s<seed>, its checkpoint copied after epoch N as <run>_epochN.pt;
+# the evaluations of either: <name>_raw.json and <name>_ema.json
+NAME = re.compile(r"^([a-z0-9.-]+_)?rl[0-9.]+_s\d+(_epoch\d+)?$")
+# (metric key, label, larger is better)
+METRICS = (
+    ("inception_score", "IS", True),
+    ("fid", "FID", False),
+    ("kid", "KID", False),
+    ("precision", "precision", True),
+    ("recall", "recall", True),
+    ("max_share_deviation", "largest class share off 10% (points)", False),
+)
+
+
+def setting(cfg: dict, weights: str) -> str:
+    """The flags that make a setting, relative to the plain tutorial recipe (``cfg``: the run's train config)."""
+    flags = [f"--ema {cfg['ema']:g}"] if weights == "ema" else []
+    flags += [f"--real-label {cfg['real_label']:g}"] if cfg["real_label"] != 1.0 else []
+    flags += [f"--lr-d {cfg['lr_d']:g}"] if cfg["lr_d"] else []
+    return " ".join(flags) or "tutorial recipe"
+
+
+def read_trainings(runs: Path) -> list[dict]:
+    """Command, seed, epochs, steps and wall time of every finished training in ``runs``."""
+    rows = []
+    for config_file in sorted(runs.glob("*/config.json")):
+        run = config_file.parent
+        if not NAME.match(run.name) or not (run / "checkpoint.pt").exists():
+            continue
+        cfg = json.loads(config_file.read_text())
+        log = (runs / f"{run.name}.log").read_text()
+        epoch_s = [float(s) for s in re.findall(r"^epoch \d+/\d+ .* ([0-9.]+) s$", log, flags=re.M)]
+        if len(epoch_s) < cfg["epochs"]:
+            continue  # still training
+        flags = f"--ema {cfg['ema']:g} --real-label {cfg['real_label']:g}"
+        flags += f" --lr-d {cfg['lr_d']:g}" if cfg["lr_d"] else ""
+        command = (
+            f"gan-lab train --model mlp --dataset mnist --data-dir <MNIST folder> --epochs {cfg['epochs']} "
+            f"--num-threads 1 {flags} --seed {cfg['seed']} --out runs/{run.name}"
+        )
+        snapshots = {int(p.stem.rsplit("_epoch", 1)[1]): p.stem for p in runs.glob(f"{run.name}_epoch*.pt")}
+        for epochs, name in sorted({**snapshots, cfg["epochs"]: run.name}.items()):
+            rows.append(
+                {
+                    "run": name,
+                    "train_command": command,
+                    "note": f"the checkpoint after epoch {epochs}, copied while the run went on"
+                    if name != run.name
+                    else "",
+                    "seed": cfg["seed"],
+                    "epochs": epochs,
+                    "steps": epochs * (TRAIN_SIZE // cfg["batch_size"]),
+                    "train_wall_minutes": round(sum(epoch_s[:epochs]) / 60, 1),
+                }
+            )
+    return rows
+
+
+def metrics_of(evaluation: dict) -> dict[str, float]:
+    m = evaluation["model_vs_heldout"]
+    n = sum(m["histogram"])
+    deviation = max(abs(c / n - 0.1) for c in m["histogram"]) * 100
+    return {**{k: m[k] for k, _, _ in METRICS if k in m}, "max_share_deviation": round(deviation, 2)} | {
+        "classes_covered": m["classes_covered"]
+    }
+
+
+def build() -> dict:
+    """sweep.json: every evaluation with its training, and each setting's median and range over seeds."""
+    trainings = {t["run"]: t for t in json.loads((SWEEP / "trainings.json").read_text())["runs"]}
+    rows = []
+    for path in sorted(SWEEP.glob("*_raw.json")) + sorted(SWEEP.glob("*_ema.json")):
+        run, weights = path.stem.rsplit("_", 1)
+        if not NAME.match(run) or run not in trainings:
+            continue
+        ev = json.loads(path.read_text())
+        assert ev["weights"] == weights, f"{path} scored {ev['weights']}, its name says {weights}"
+        rows.append(
+            {
+                "setting": setting(ev["train_config"], weights),
+                "weights": weights,
+                **trainings[run],
+                "evaluation": f"sweep/{path.name}",
+                "evaluate_command": f"gan-lab evaluate --checkpoint runs/{run}/checkpoint.pt --weights {weights} "
+                f"--n {ev['n']} --num-threads 1",
+                "metrics": metrics_of(ev),
+            }
+        )
+    settings = []
+    for name, steps in sorted(dict.fromkeys((r["setting"], r["steps"]) for r in rows), key=lambda k: -k[1]):
+        of = [r for r in rows if (r["setting"], r["steps"]) == (name, steps)]
+        settings.append(
+            {
+                "setting": name,
+                "steps": steps,
+                "epochs": of[0]["epochs"],
+                "seeds": sorted(r["seed"] for r in of),
+                **{
+                    k: {
+                        "median": statistics.median(r["metrics"][k] for r in of),
+                        "min": min(r["metrics"][k] for r in of),
+                        "max": max(r["metrics"][k] for r in of),
+                    }
+                    for k, _, _ in METRICS
+                },
+            }
+        )
+    for s in settings:  # against the tutorial recipe at the same steps, on the same seeds
+        tutorial = [t for t in settings if t["setting"] == "tutorial recipe" and t["steps"] == s["steps"]]
+        if tutorial and s["setting"] != "tutorial recipe":
+            s["better_than_tutorial_on_median"] = [
+                label
+                for k, label, up in METRICS
+                if (s[k]["median"] > tutorial[0][k]["median"]) == up and s[k]["median"] != tutorial[0][k]["median"]
+            ]
+    floor = json.loads((RESULTS / rows[0]["evaluation"]).read_text()) if rows else {}  # the same in every file
+    return {
+        "what": "full-MNIST MLP, 10 epochs at batch 64, trained with --ema 0.999 and evaluated twice: --weights raw "
+        "(the trained generator: with --real-label 1.0, the plain tutorial recipe: BCE non-saturating, Adam 2e-4 / "
+        "beta1 0.5, no smoothing, no EMA, no augmentation) and --weights ema (its moving average), so each pair of "
+        "settings is compared at exactly the same steps; n = 10,000 against the 10,000 test digits",
+        "generated_by": "python scripts/mlp_sweep.py",
+        "hardware": "2-core x86_64 CPU shared with other agents' jobs (load average 2-11), one torch thread, nice 10, "
+        "one training at a time; wall time: the sum of the per-epoch times the training printed",
+        "floor": metrics_of({"model_vs_heldout": floor["floor_train_vs_heldout"]}) if rows else {},
+        "heldout_inception_score": floor.get("heldout_inception_score"),
+        "settings": settings,
+        "runs": rows,
+    }
+
+
+def table(sweep: dict) -> str:
+    """Median (min to max) over seeds of each setting; the real digits' floor last."""
+    head = "| setting | epochs (steps) | seeds | " + " | ".join(label for _, label, _ in METRICS) + " |"
+    lines = [head, "|---|---:|---|" + "---:|" * len(METRICS)]
+    for s in sweep["settings"]:
+        cells = []
+        for k, _, _ in METRICS:
+            v = s[k]
+            fmt = "{:.2f}" if k in ("inception_score", "precision", "recall") else "{:.1f}"
+            cells.append(f"{fmt.format(v['median'])} ({fmt.format(v['min'])}-{fmt.format(v['max'])})")
+        label = f"`{s['setting']}`" if s["setting"].startswith("--") else s["setting"]
+        seeds = ", ".join(str(x) for x in s["seeds"])
+        lines.append(f"| {label} | {s['epochs']} ({s['steps']:,}) | {seeds} | " + " | ".join(cells) + " |")
+    f = sweep["floor"]
+    if f:
+        lines.append(
+            f"| *real training digits (floor)* | | | {f['inception_score']:.2f} | {f['fid']:.1f} | {f['kid']:.1f} | "
+            f"{f['precision']:.2f} | {f['recall']:.2f} | {f['max_share_deviation']:.1f} |"
+        )
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=Path, help="folder of the sweep's run folders and training logs")
+    args = parser.parse_args()
+    if args.runs:
+        record = {"runs": read_trainings(args.runs)}
+        (SWEEP / "trainings.json").write_text(json.dumps(record, indent=1) + "\n")
+    sweep = build()
+    (RESULTS / "sweep.json").write_text(json.dumps(sweep, indent=1) + "\n")
+    print(table(sweep))
+
+
+if __name__ == "__main__":
+    main()
