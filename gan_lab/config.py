@@ -143,9 +143,7 @@ class TrainConfig(DataOptions):
         default=-1.0,
         metadata={
             "help": "decay of a moving average of the generator's weights used for samples (0: off; -1: the "
-            "model's default, "
-            + ", ".join(f"{n} {s.ema:g}" for n, s in REGISTRY.items())
-            + ")"
+            "model's default, " + ", ".join(f"{n} {s.ema:g}" for n, s in REGISTRY.items()) + ")"
         },
     )
     n_fixed: int = field(default=64, metadata={"help": "images in the per-epoch progress grid"})
