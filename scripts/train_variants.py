@@ -62,7 +62,7 @@ def table() -> str:
     for run in record["runs"]:
         result = json.loads((RESULTS / run["evaluation"]).read_text())
         m, floor = result["model_vs_heldout"], floor or result["floor_train_vs_heldout"]
-        flags = " ".join(VARIANTS[run["name"]][1]) or "(none: the defaults)"
+        flags = " ".join(VARIANTS[run["name"]][1]) or "(none: the tutorial recipe)"
         rows.append(
             f"| {run['label']} | `{flags}` | {run['steps']:,} ({run['generator_steps']:,}) "
             f"| {run['train_wall_s'] / 60:.1f} min | {m['inception_score']:.2f} | {m['fid']:.1f} "
