@@ -54,23 +54,21 @@ def read_trainings(runs: Path) -> list[dict]:
         cfg = json.loads(config_file.read_text())
         log = (runs / f"{run.name}.log").read_text()
         epoch_s = [float(s) for s in re.findall(r"^epoch \d+/\d+ .* ([0-9.]+) s$", log, flags=re.M)]
-        if len(epoch_s) < cfg["epochs"]:
-            continue  # still training
         flags = f"--ema {cfg['ema']:g} --real-label {cfg['real_label']:g}"
         flags += f" --lr-d {cfg['lr_d']:g}" if cfg["lr_d"] else ""
         command = (
             f"gan-lab train --model mlp --dataset mnist --data-dir <MNIST folder> --epochs {cfg['epochs']} "
             f"--num-threads 1 {flags} --seed {cfg['seed']} --out runs/{run.name}"
         )
-        snapshots = {int(p.stem.rsplit("_epoch", 1)[1]): p.stem for p in runs.glob(f"{run.name}_epoch*.pt")}
-        for epochs, name in sorted({**snapshots, cfg["epochs"]: run.name}.items()):
+        # the run's last checkpoint once it has all its epochs, and copies of earlier ones (<run>_epochN.pt)
+        stages = {int(p.stem.rsplit("_epoch", 1)[1]): p.stem for p in runs.glob(f"{run.name}_epoch*.pt")}
+        stages |= {cfg["epochs"]: run.name} if len(epoch_s) >= cfg["epochs"] else {}
+        for epochs, name in sorted(stages.items()):
             rows.append(
                 {
                     "run": name,
                     "train_command": command,
-                    "note": f"the checkpoint after epoch {epochs}, copied while the run went on"
-                    if name != run.name
-                    else "",
+                    "note": f"its checkpoint after epoch {epochs}, copied" if name != run.name else "",
                     "seed": cfg["seed"],
                     "epochs": epochs,
                     "steps": epochs * (TRAIN_SIZE // cfg["batch_size"]),
