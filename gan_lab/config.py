@@ -123,16 +123,7 @@ class TrainConfig(DataOptions):
     spectral_norm: bool = field(
         default=False, metadata={"help": "spectral normalisation of every discriminator layer (Miyato et al. 2018)"}
     )
-    # -1 stands for the model's choice, measured per model; the other losses have no target to smooth
-    real_label: float = field(
-        default=-1.0,
-        metadata={
-            "help": "target for real images, 0.9 = one-sided label smoothing (-1: the model's default with the "
-            "cross-entropy losses, "
-            + ", ".join(f"{n} {s.real_label:g}" for n, s in REGISTRY.items())
-            + "; 1 with the others)"
-        },
-    )
+    real_label: float = field(default=1.0, metadata={"help": "target for real images; 0.9 = one-sided label smoothing"})
     amp: bool = field(default=False, metadata={"help": "bfloat16 mixed precision (CUDA only)"})
     augment: str = field(
         default="",
@@ -192,8 +183,6 @@ class TrainConfig(DataOptions):
         cfg.lr = cfg.lr or spec.lr
         cfg.beta1 = spec.beta1 if cfg.beta1 == -1.0 else cfg.beta1
         cfg.ema = spec.ema if cfg.ema == -1.0 else cfg.ema
-        if cfg.real_label == -1.0:
-            cfg.real_label = spec.real_label if cfg.loss in losses.GENERATOR_LOSSES else 1.0
         cfg.out = cfg.out or str(Path("runs") / cfg.model)
         for name in ("epochs", "max_samples"):  # --num-threads: checked with the other shared options in setup()
             if getattr(cfg, name) < 0:

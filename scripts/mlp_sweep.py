@@ -185,16 +185,30 @@ def build() -> dict:
         "floor": metrics_of({"model_vs_heldout": floor["floor_train_vs_heldout"]}) if rows else {},
         "heldout_inception_score": floor.get("heldout_inception_score"),
         "rule": "a setting replaces the tutorial recipe as the MLP's defaults only if, at the sweep's longest "
-        "training, its median over seeds beats the tutorial recipe's on most metrics; of those, the one better on "
-        "the most metrics, then the higher median IS",
+        "training, its median over seeds beats the tutorial recipe's on most metrics; of those, the one better than "
+        "it on the most metrics; a tie goes to the one better than the other on more metrics, then to fewer flags",
         "choice": choice,
         "settings": settings,
         "runs": rows,
     }
 
 
+def better_on(a: dict, b: dict) -> list[str]:
+    """The metrics on which setting ``a``'s median is better than ``b``'s."""
+    return [
+        label
+        for k, label, up in METRICS
+        if a[k]["median"] != b[k]["median"] and (a[k]["median"] > b[k]["median"]) == up
+    ]
+
+
 def choose(settings: list[dict]) -> dict | None:
-    """The setting the rule picks at the longest training, with its --ema and --real-label; None: keep the recipe."""
+    """The setting the rule picks at the longest training, with its --ema and --real-label; None: keep the recipe.
+
+    The rule: better than the tutorial recipe on most metrics (medians over the same seeds); of those, the one
+    better than it on the most metrics; a tie goes to the one better than the other on more metrics (head to
+    head), then to the one with fewer flags: the smaller change to the recipe.
+    """
     if not settings:
         return None
     longest = max(s["steps"] for s in settings)
@@ -205,7 +219,12 @@ def choose(settings: list[dict]) -> dict | None:
     ]
     if not winners:
         return None
-    best = max(winners, key=lambda s: (len(s["better_than_tutorial_on_median"]), s["inception_score"]["median"]))
+    most = max(len(s["better_than_tutorial_on_median"]) for s in winners)
+    tied = [s for s in winners if len(s["better_than_tutorial_on_median"]) == most]
+    head_to_head = {
+        s["setting"]: sum(len(better_on(s, o)) > len(better_on(o, s)) for o in tied if o is not s) for s in tied
+    }
+    best = max(tied, key=lambda s: (head_to_head[s["setting"]], -len(s["setting"].split())))
     flags = best["setting"].split()
     value = dict(zip(flags[::2], (float(v) for v in flags[1::2])))
     return {
@@ -214,6 +233,15 @@ def choose(settings: list[dict]) -> dict | None:
         "steps": best["steps"],
         "seeds": best["seeds"],
         "better_on": best["better_than_tutorial_on_median"],
+        "tied_with": [
+            {
+                "setting": o["setting"],
+                "it_is_better_on": better_on(best, o),
+                "the_other_is_better_on": better_on(o, best),
+            }
+            for o in tied
+            if o is not best
+        ],
         "ema": value.get("--ema", 0.0),
         "real_label": value.get("--real-label", 1.0),
     }
@@ -228,7 +256,8 @@ def table(sweep: dict) -> str:
         for k, _, _ in METRICS:
             v = s[k]
             fmt = "{:.2f}" if k in ("inception_score", "precision", "recall") else "{:.1f}"
-            cells.append(f"{fmt.format(v['median'])} ({fmt.format(v['min'])}-{fmt.format(v['max'])})")
+            spread = f" ({fmt.format(v['min'])}-{fmt.format(v['max'])})" if len(s["seeds"]) > 1 else ""
+            cells.append(fmt.format(v["median"]) + spread)
         label = f"`{s['setting']}`" if s["setting"].startswith("--") else s["setting"]
         seeds = ", ".join(str(x) for x in s["seeds"])
         lines.append(f"| {label} | {s['epochs']} ({s['steps']:,}) | {seeds} | " + " | ".join(cells) + " |")
