@@ -97,7 +97,7 @@ def earlier_rows(rows: list[dict]) -> list[dict]:
     added = []
     for run in record["runs"]:
         ev = json.loads((RESULTS / run["evaluation"]).read_text())
-        if ev["model"] != "mlp":
+        if ev["model"] != "mlp" or run["evaluation"].startswith("sweep/"):  # a sweep row itself
             continue
         weights = "ema" if ev["train_config"]["ema"] else "raw"
         row = {
