@@ -165,13 +165,11 @@ def build() -> dict:
             }
         )
     for s in settings:  # against the tutorial recipe at the same steps, on the same seeds
-        tutorial = [t for t in settings if t["setting"] == "tutorial recipe" and t["steps"] == s["steps"]]
-        if tutorial and s["setting"] != "tutorial recipe":
-            s["better_than_tutorial_on_median"] = [
-                label
-                for k, label, up in METRICS
-                if (s[k]["median"] > tutorial[0][k]["median"]) == up and s[k]["median"] != tutorial[0][k]["median"]
-            ]
+        tutorial = [r for r in rows if r["setting"] == "tutorial recipe" and r["steps"] == s["steps"]]
+        paired = [r for r in tutorial if r["seed"] in s["seeds"]]
+        if paired and s["setting"] != "tutorial recipe":
+            medians = {k: {"median": statistics.median(r["metrics"][k] for r in paired)} for k, _, _ in METRICS}
+            s["better_than_tutorial_on_median"] = better_on(s, medians)
     choice = choose(settings)
     floor = json.loads((RESULTS / rows[0]["evaluation"]).read_text()) if rows else {}  # the same in every file
     return {
