@@ -97,7 +97,7 @@ def earlier_rows(rows: list[dict]) -> list[dict]:
     added = []
     for run in record["runs"]:
         ev = json.loads((RESULTS / run["evaluation"]).read_text())
-        if ev["model"] != "mlp" or run["evaluation"].startswith("sweep/"):  # a sweep row itself
+        if ev["model"] != "mlp" or "/" in run["evaluation"]:  # a sweep row itself, or a longer run (long/)
             continue
         weights = "ema" if ev["train_config"]["ema"] else "raw"
         row = {
@@ -209,7 +209,7 @@ def choose(settings: list[dict]) -> dict | None:
     """
     if not settings:
         return None
-    longest = max(s["steps"] for s in settings)
+    longest = max((s["steps"] for s in settings if s["setting"] == "tutorial recipe"), default=0)
     winners = [
         s
         for s in settings
