@@ -116,7 +116,10 @@ def _gan_lab_epoch(model: str, steps: int, device: str, options: tuple[str, ...]
     from gan_lab.data import load_dataset
     from gan_lab.train import train_one_epoch, training_nets
 
-    cfg = TrainConfig(model=model, batch_size=BATCH[model], device=device, **dict.fromkeys(options, True))
+    # the tutorial step's maths (no moving average, no smoothing), whatever the model's defaults
+    cfg = TrainConfig(
+        model=model, batch_size=BATCH[model], device=device, ema=0.0, real_label=1.0, **dict.fromkeys(options, True)
+    )
     cfg = cfg.resolved()
     images = load_dataset("sample", cfg.image_size, device=device).images  # (N, 1, size, size), resident
     images = images.repeat(-(-steps * cfg.batch_size // len(images)), 1, 1, 1)  # at least ``steps`` batches

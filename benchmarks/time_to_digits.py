@@ -94,7 +94,16 @@ class Judge:
 
 def run_gan_lab(args: argparse.Namespace, judge: Judge, device: torch.device) -> None:
     options = dict.fromkeys((o for o in args.options.split(",") if o), True)
-    cfg = TrainConfig(model=args.model, dataset=args.dataset, data_dir=args.data_dir, device=str(device), **options)
+    # the tutorial recipe's maths (no moving average, no smoothing), as the tutorial loop it races does
+    cfg = TrainConfig(
+        model=args.model,
+        dataset=args.dataset,
+        data_dir=args.data_dir,
+        device=str(device),
+        ema=0.0,
+        real_label=1.0,
+        **options,
+    )
     cfg = cfg.resolved()
     images = load_dataset(cfg.dataset, cfg.image_size, cfg.data_dir, device, "train").images
     torch.manual_seed(cfg.seed)

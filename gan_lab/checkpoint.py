@@ -29,6 +29,8 @@ from gan_lab.regularizers import apply_spectral_norm
 from gan_lab.runtime import GanLabError, GanLabTypeError, atomic_write, describe, first_line, pick_device
 
 FORMAT = "gan_lab-checkpoint-v1"
+# which generator of a run to use: the moving average when there is one, the average, the trained one
+WEIGHTS = ("auto", "ema", "raw")
 
 
 @dataclass
@@ -134,6 +136,23 @@ class Run:
     def sampler(self) -> nn.Module:
         """The generator to draw samples from: the moving average when the run kept one."""
         return self.generator_ema if self.generator_ema is not None else self.generator
+
+    def weights(self, choice: str = "auto") -> tuple[str, nn.Module]:
+        """``(name, generator)`` for ``choice`` in :data:`WEIGHTS`, the name saying which was taken.
+
+        auto: the :attr:`sampler`; ema: the moving average; raw: the trained generator itself. A run
+        kept with ``--ema`` holds both, so one run scores the plain recipe and its average at equal steps.
+        """
+        if choice not in WEIGHTS:
+            raise GanLabError(f"expected weights to be one of {', '.join(WEIGHTS)}, got {choice!r}")
+        if choice == "ema" and self.generator_ema is None:
+            raise GanLabError(
+                f"weights 'ema' asked of {self.path}, which holds no moving average (trained without --ema): "
+                "use raw or auto"
+            )
+        if choice == "raw" or self.generator_ema is None:
+            return "raw", self.generator
+        return "ema", self.generator_ema
 
 
 def load_run(path: str | Path, device: str | torch.device = "cpu") -> Run:

@@ -131,8 +131,11 @@ class TrainConfig(DataOptions):
     )
     # an average of the generator over recent steps smooths out the oscillation of the two-player game
     ema: float = field(
-        default=0.0,
-        metadata={"help": "decay of a moving average of the generator's weights used for samples (e.g. 0.999; 0: off)"},
+        default=-1.0,
+        metadata={
+            "help": "decay of a moving average of the generator's weights used for samples (0: off; -1: the "
+            "model's default, " + ", ".join(f"{n} {s.ema:g}" for n, s in REGISTRY.items()) + ")"
+        },
     )
     n_fixed: int = field(default=64, metadata={"help": "images in the per-epoch progress grid"})
     out: str = field(default="", metadata={"help": "run directory (default: runs/<model>)"})
@@ -179,6 +182,7 @@ class TrainConfig(DataOptions):
         cfg.batch_size = cfg.batch_size or spec.batch_size
         cfg.lr = cfg.lr or spec.lr
         cfg.beta1 = spec.beta1 if cfg.beta1 == -1.0 else cfg.beta1
+        cfg.ema = spec.ema if cfg.ema == -1.0 else cfg.ema
         cfg.out = cfg.out or str(Path("runs") / cfg.model)
         for name in ("epochs", "max_samples"):  # --num-threads: checked with the other shared options in setup()
             if getattr(cfg, name) < 0:

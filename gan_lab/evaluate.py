@@ -154,8 +154,10 @@ def format_table(result: dict) -> str:
     model, floor = result["model_vs_heldout"], result["floor_train_vs_heldout"]
     t = result["eval_config"].get("truncation", 0.0)
     truncated = f"; z truncated to [-{t:g}, {t:g}]" if t else ""
+    weights = {"ema": "; the moving average of G", "raw": "; the trained G"}.get(result.get("weights", ""), "")
     lines = [
-        f"{result['model']} after {result['epochs']} epochs, n = {result['n']}, against {result['reference']}{truncated}",
+        f"{result['model']} after {result['epochs']} epochs{weights}, n = {result['n']}, against "
+        f"{result['reference']}{truncated}",
         f"{'metric':36s} {'model':>10s} {'real floor':>10s}",
     ]
     for label, key, fmt in rows:

@@ -14,11 +14,11 @@ run() {
         python -m gan_lab train --num-threads 1 --device cpu --dataset sample --out "$out/$name" "$@" >> "$out/$name.log" 2>&1)
     echo "$name rc=$?"
 }
-run mlp --model mlp --epochs 3 --seed 0
+run mlp --model mlp --epochs 3 --seed 0 --ema 0 --real-label 1.0
 run mlp_var --model mlp --epochs 3 --seed 0 --ema 0.999 --real-label 0.9 --augment translation,cutout --lr-d 4e-4
 run conv64 --model conv64 --epochs 1 --seed 0 --max-samples 512
 run dcgan --model dcgan --epochs 1 --seed 0 --max-samples 256 --ema 0.99
-run mlp_ls --model mlp --epochs 2 --seed 3 --loss saturating --max-samples 1000 --batch-size 32
+run mlp_ls --model mlp --epochs 2 --seed 3 --ema 0 --real-label 1.0 --loss saturating --max-samples 1000 --batch-size 32
 # the mlp_var run again, stopped after epoch 1 and continued with --resume to epoch 3
 run mlp_var_res --model mlp --epochs 1 --seed 0 --ema 0.999 --real-label 0.9 --augment translation,cutout --lr-d 4e-4
 run mlp_var_res --resume --epochs 3

@@ -256,6 +256,7 @@ LIBRARY = [
     lib("checkpoint", "checkpoint.load_run(FILES['incomplete'])", ValueError, "an incomplete gan_lab checkpoint"),
     lib("checkpoint", "checkpoint.load_run(FILES['checkpoint'], device='gpu')", ValueError, "unknown device 'gpu'"),
     lib("checkpoint", "checkpoint.load_run(None)", TypeError, "expected a checkpoint path, got None"),
+    lib("checkpoint", "checkpoint.load_run(FILES['noema']).weights('best')", ValueError, "one of auto, ema, raw"),
     lib("classifier", "load_classifier(FILES['checkpoint'])", ValueError, "is a training checkpoint"),
     lib("evaluate", "to_classifier_input(torch.zeros(4, 3, 64, 64))", ValueError, "one channel, got (4, 3, 64, 64)"),
     lib("evaluate", "to_classifier_input(torch.zeros(64, 64))", ValueError, "expected images of shape (N, 1, H, W)"),
@@ -287,6 +288,11 @@ def make_files(tmp: Path, run: Path) -> dict[str, Path]:
     state = torch.load(checkpoint, weights_only=True)
     del state["generator"]
     atomic_write(files["incomplete"], lambda path: torch.save(state, path))
+    files["noema"] = tmp / "noema.pt"  # a run trained without --ema, whatever the defaults
+    state = torch.load(checkpoint, weights_only=True)
+    state.pop("generator_ema", None)
+    state["config"]["ema"] = 0.0
+    atomic_write(files["noema"], lambda path: torch.save(state, path))
     return files
 
 
@@ -414,6 +420,8 @@ COMMANDS = [
     cmd(GAN_LAB, "evaluate --checkpoint {checkpoint} --classifier {checkpoint}", "is a training checkpoint"),
     cmd(GAN_LAB, "evaluate --checkpoint {checkpoint} --truncation -0.5", "--truncation must be 0 (off)"),
     cmd(GAN_LAB, "evaluate --checkpoint {checkpoint} --device cuda:x", "unknown device 'cuda:x'"),
+    cmd(GAN_LAB, "evaluate --checkpoint {checkpoint} --weights best", "argument --weights: invalid choice: 'best'"),
+    cmd(GAN_LAB, "evaluate --checkpoint {noema} --weights ema", "holds no moving average (trained without --ema)"),
     cmd(GAN_LAB, "export", "--checkpoint is required"),
     cmd(GAN_LAB, "export --checkpoint {notes}", "not a readable gan_lab checkpoint"),
     cmd(GAN_LAB, "export --checkpoint {checkpoint} --format tflite", "argument --format: invalid choice: 'tflite'"),

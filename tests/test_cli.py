@@ -18,7 +18,11 @@ from gan_lab.cli import main
 from gan_lab.commands.export import ExportConfig
 from gan_lab.commands.sample import SampleConfig
 from gan_lab.train import STAT_KEYS, TrainConfig
-from tests.conftest import SMOKE, run_cli
+from tests.conftest import ROOT, SMOKE, run_cli
+
+# the MLP's (--ema, --real-label): the setting the full-MNIST sweep chose, or the tutorial recipe's if none won
+CHOICE = json.loads((ROOT / "book" / "results" / "full_mnist" / "sweep.json").read_text())["choice"]
+MLP_EMA_LABEL = (CHOICE["ema"], CHOICE["real_label"]) if CHOICE else (0.0, 1.0)
 
 
 @pytest.mark.parametrize(("model", "size"), [("mlp", 28), ("dcgan28", 28), ("conv64", 64), ("dcgan", 64)])
@@ -214,3 +218,25 @@ def test_each_model_gets_its_own_training_defaults() -> None:
     }
     mine = TrainConfig(model="dcgan28", lr=2e-4, beta1=0.0, batch_size=64).resolved()
     assert (mine.lr, mine.beta1, mine.batch_size) == (2e-4, 0.0, 64)
+
+
+def test_the_mlp_defaults_are_the_sweeps_choice_and_other_families_keep_theirs(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    """The MLP trains with the setting book/results/full_mnist/sweep.json chose; every other family without a
+    moving average; an explicit value, 0 included, always wins; --help names each model's default."""
+    got = {m: TrainConfig(model=m).resolved() for m in ("mlp", "dcgan28", "conv64", "dcgan", "cgan")}
+    assert {m: (c.ema, c.real_label) for m, c in got.items()} == {
+        "mlp": MLP_EMA_LABEL,
+        "dcgan28": (0.0, 1.0),
+        "conv64": (0.0, 1.0),
+        "dcgan": (0.0, 1.0),
+        "cgan": (0.0, 1.0),
+    }
+    assert TrainConfig(model="mlp", loss="wgan-gp").resolved().ema == MLP_EMA_LABEL[0]  # whatever the loss
+    plain = TrainConfig(model="mlp", ema=0.0, real_label=1.0).resolved()
+    assert (plain.ema, plain.real_label) == (0.0, 1.0)
+    with pytest.raises(SystemExit):
+        main(["train", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert f"-1: the model's default, mlp {MLP_EMA_LABEL[0]:g}, dcgan28 0, conv64 0," in text

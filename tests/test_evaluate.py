@@ -15,7 +15,7 @@ from gan_lab.cli import main
 from gan_lab.commands.evaluate import EvaluateConfig
 from gan_lab.evalplots import d_histogram_figure, nearest_neighbours, save_training_gif
 from gan_lab.evaluate import format_table, to_classifier_input
-from tests.conftest import ENV, run_cli
+from tests.conftest import ENV, SMOKE, run_cli
 
 METRICS = (
     "fid",
@@ -181,3 +181,41 @@ def test_nearest_neighbour_script_reproduces_the_evaluation_medians(tiny_run: Pa
     assert len(nn["shown_pairs"]) == 16 and nn["n"] == 200
     shares = list(nn["generated_below_heldout_quantile"].values())
     assert shares == sorted(shares) and all(0.0 <= s <= 1.0 for s in shares)
+
+
+def test_ema_leaves_the_training_alone_and_evaluate_scores_either_generator(tmp_path: Path) -> None:
+    """One run with --ema holds the plain recipe's generator too: --weights raw scores it at equal steps."""
+    runs = {}
+    for ema in ("0", "0.999"):  # 2 epochs of 2 steps: the per-epoch grids and checkpoints lie between steps
+        runs[ema] = tmp_path / f"ema{ema}"
+        args = [*SMOKE, "--max-samples", "128", "--epochs", "2", "--ema", ema, "--real-label", "1.0"]
+        result = run_cli("train", "--model", "mlp", *args, "--out", str(runs[ema]))
+        assert result.returncode == 0, result.stderr
+    plain, averaged = (torch.load(runs[e] / "checkpoint.pt", weights_only=True) for e in ("0", "0.999"))
+    assert "generator_ema" in averaged and "generator_ema" not in plain
+    for part in ("generator", "discriminator", "opt_g", "opt_d"):
+        flat_plain, flat_averaged = _tensors(plain[part]), _tensors(averaged[part])
+        assert flat_plain.keys() == flat_averaged.keys()
+        assert all(torch.equal(flat_plain[k], flat_averaged[k]) for k in flat_plain), f"--ema changed {part}"
+    reports = {}
+    for name, run, weights in (("plain", "0", "auto"), ("raw", "0.999", "raw"), ("ema", "0.999", "ema")):
+        out = tmp_path / f"{name}.json"
+        result = run_cli(
+            "evaluate", "--checkpoint", str(runs[run] / "checkpoint.pt"), "--weights", weights, "--n", "100",
+            "--kid-subsets", "2", "--kid-subset-size", "50", "--out", str(out), "--device", "cpu", "--num-threads", "1",
+        )  # fmt: skip
+        assert result.returncode == 0, result.stderr
+        reports[name] = json.loads(out.read_text())
+    assert [reports[n]["weights"] for n in ("plain", "raw", "ema")] == ["raw", "raw", "ema"]
+    assert all(r["epochs"] == 2 for r in reports.values())
+    assert reports["raw"]["model_vs_heldout"] == reports["plain"]["model_vs_heldout"]
+    assert reports["ema"]["model_vs_heldout"]["fid"] != reports["raw"]["model_vs_heldout"]["fid"]
+    assert "the moving average of G" in format_table(reports["ema"]).splitlines()[0]
+
+
+def _tensors(state: object, prefix: str = "") -> dict[str, torch.Tensor]:
+    """Every tensor of a (nested) state dict, by its path."""
+    if isinstance(state, torch.Tensor):
+        return {prefix: state}
+    items = state.items() if isinstance(state, dict) else enumerate(state) if isinstance(state, list) else ()
+    return {k: v for key, value in items for k, v in _tensors(value, f"{prefix}/{key}").items()}

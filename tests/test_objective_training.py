@@ -80,10 +80,11 @@ def tensors(state: TrainState) -> dict[str, torch.Tensor]:
     "options",
     [
         {},
+        {"ema": 0.0, "real_label": 1.0},
         {"loss": "saturating"},
         {"real_label": 0.9, "augment": "translation,cutout", "ema": 0.999, "lr_d": 4e-4},
     ],
-    ids=["defaults", "saturating", "stabilisers"],
+    ids=["defaults", "tutorial-recipe", "saturating", "stabilisers"],
 )
 def test_the_default_objective_trains_bit_for_bit_as_the_loop_before_it(options: dict) -> None:
     cfg = TrainConfig(**TINY, seed=3, **options)

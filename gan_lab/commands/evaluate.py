@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 
 from gan_lab import metrics
-from gan_lab.checkpoint import load_run
+from gan_lab.checkpoint import WEIGHTS, load_run
 from gan_lab.classifier import WEIGHTS_PATH, load_classifier
 from gan_lab.config import DataOptions, TrainConfig
 from gan_lab.data import load_dataset
@@ -63,6 +63,15 @@ class EvaluateConfig(DataOptions):
     kid_subset_size: int = field(default=1000, metadata={"help": "KID: images per subset (capped at the set sizes)"})
     seed: int = field(default=0, metadata={"help": "seed for the noise z and the random subsets"})
     truncation: float = field(default=0.0, metadata={"help": TRUNCATION_HELP})
+    # raw on a run kept with --ema: the plain recipe's generator, at exactly the steps of its average
+    weights: str = field(
+        default="auto",
+        metadata={
+            "help": "generator scored: auto (the moving average when the run kept one, else the trained one), "
+            "ema (the moving average), raw (the trained generator)",
+            "choices": WEIGHTS,
+        },
+    )
 
 
 def run(cfg: EvaluateConfig) -> dict:
@@ -85,7 +94,8 @@ def run(cfg: EvaluateConfig) -> dict:
         raise GanLabError(f"--stages {cfg.stages!r} matches no file")
     t0 = time.perf_counter()
     trained = load_run(cfg.checkpoint, device)
-    generator, train_cfg = trained.sampler, trained.config
+    weights, generator = trained.weights(cfg.weights)
+    train_cfg = trained.config
     if train_cfg.dataset == "fashion-mnist":
         raise GanLabError("the metrics use an MNIST digit classifier: they are meaningless for a Fashion-MNIST model")
     spec = model_spec(train_cfg.model)
@@ -121,6 +131,7 @@ def run(cfg: EvaluateConfig) -> dict:
         "checkpoint": str(cfg.checkpoint),
         "model": train_cfg.model,
         "epochs": trained.epoch,
+        "weights": weights,  # the generator scored: "ema" (the moving average) or "raw" (the trained one)
         "train_config": asdict(train_cfg),
         "n": n,
         "reference": heldout.description + " (never trained on)",
