@@ -94,6 +94,22 @@ SETTINGS: dict[str, list[tuple[str, str, dict]]] = {
         ("hinge-sn", "hinge loss + spectral norm", dict(loss="hinge", spectral_norm=True)),
         ("wgan-gp", "WGAN-GP, lambda 10, 5 critic steps, Adam betas (0.5, 0.9)", WGAN_GP),
         ("vanilla-3k", "vanilla, 3,000 steps", dict(steps=3000)),
+        (
+            "wgan-gp-0.1",
+            "WGAN-GP, lambda 0.1 (Gulrajani et al.'s toy code; lesson 8), 5 critic steps, betas (0.5, 0.9)",
+            WGAN_GP_TOY,
+        ),
+        # the ring's collapse (a generator 10x faster than its discriminator) and its remedy, on the grid
+        (
+            "fast-g-const",
+            "vanilla, lr 1e-3 for G and 1e-4 for D, constant, at 500, 1k, 2k",
+            dict(lr=1e-3, lr_d=1e-4, lr_decay=False, steps=2000, score_at=(500, 1000, 2000)),
+        ),
+        (
+            "ttur-const",
+            "two time-scale rule: G 1e-3, D 4e-3, constant, at 500, 1k, 2k",
+            dict(lr=1e-3, lr_d=4e-3, lr_decay=False, steps=2000, score_at=(500, 1000, 2000)),
+        ),
     ],
 }
 
