@@ -19,13 +19,9 @@ already there for the same variant and seed is replaced), so seeds can be spread
 from __future__ import annotations
 
 import argparse
-import fcntl
 import json
-import platform
 import sys
-import tempfile
 import time
-from datetime import UTC, datetime
 from pathlib import Path
 
 import torch
@@ -33,10 +29,9 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
-from calibrate_learned import solution_namespace  # noqa: E402
+from calibrate_learned import merge_locked, parse_seeds, solution_namespace  # noqa: E402
 
 from gan_lab.checks.learned2d import RUN, train_on_ring  # noqa: E402
-from gan_lab.runtime import atomic_write_text  # noqa: E402
 
 LESSON = "08_wgan_gp"
 OUT = ROOT / "book" / "results" / "lesson_calibration" / f"{LESSON}.json"
@@ -124,14 +119,10 @@ def summarize(runs: list[dict]) -> dict:
 
 
 def record(rows: list[dict]) -> None:
-    """Merge ``rows`` into the JSON file under an exclusive lock (several processes may share it); the verdicts
-    and the summary are recomputed for the bar in the code (``--summarize`` alone does just that)."""
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    with open(Path(tempfile.gettempdir()) / f"gan-lab-{LESSON}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        data = json.loads(OUT.read_text()) if OUT.exists() else {"runs": []}
-        keep = [r for r in data["runs"] if (r["variant"], r["seed"]) not in {(x["variant"], x["seed"]) for x in rows}]
-        data["runs"] = sorted(keep + rows, key=lambda r: (r["variant"] != "correct", r["variant"], r["seed"]))
+    """Merge ``rows`` into the calibration file; the verdicts and the summary are recomputed for the bar in the
+    code (``--summarize`` alone does just that)."""
+
+    def finish(data: dict) -> None:
         for row in data["runs"]:
             row["kind"] = (
                 "correct" if row["variant"] == "correct" else ("other" if row["variant"] in OTHERS else "broken")
@@ -139,17 +130,8 @@ def record(rows: list[dict]) -> None:
             row["passes"] = row["modes_covered"] >= RUN.min_modes
         data["summary"] = summarize(data["runs"])
         data["bar"] = {"min_modes": RUN.min_modes, "of": 8, "run": RUN.__dict__}
-        data["hardware"] = f"{platform.machine()} CPU, 1 torch thread, shared machine (nice 10)"
-        data["torch"] = torch.__version__
-        data["updated"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        atomic_write_text(OUT, json.dumps(data, indent=1) + "\n")
 
-
-def seeds_of(text: str) -> list[int]:
-    if "-" in text:
-        first, last = text.split("-")
-        return list(range(int(first), int(last) + 1))
-    return [int(s) for s in text.split(",")]
+    merge_locked(OUT, rows, finish)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -169,7 +151,7 @@ def main(argv: list[str] | None = None) -> None:
             parser.error(
                 f"unknown variant {variant!r}: expected correct, broken, others or one of {', '.join(VARIANTS)}"
             )
-        for seed in seeds_of(args.seeds):
+        for seed in parse_seeds(args.seeds):
             row = run_one(variant, seed)
             record([row])
             print(json.dumps({k: row[k] for k in ("variant", "seed", "modes_covered", "hq_share", "train_cpu_s")}))

@@ -20,14 +20,10 @@ run already there for the same variant and seed is replaced), so seeds can be sp
 from __future__ import annotations
 
 import argparse
-import fcntl
 import json
-import platform
 import sys
-import tempfile
 import time
 from dataclasses import asdict
-from datetime import UTC, datetime
 from pathlib import Path
 
 import nbformat
@@ -36,10 +32,9 @@ import torch
 ROOT = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]
 
-from calibrate_learned import classifier_fingerprint, solution_namespace  # noqa: E402
+from calibrate_learned import classifier_fingerprint, merge_locked, parse_seeds, solution_namespace  # noqa: E402
 
 from gan_lab.checks.learned_cgan import RUN, passes, train_on_sample  # noqa: E402
-from gan_lab.runtime import atomic_write_text  # noqa: E402
 
 LESSON = "09_conditional_gan"
 OUT = ROOT / "book" / "results" / "lesson_calibration" / f"{LESSON}.json"
@@ -153,30 +148,16 @@ def summarize(runs: list[dict]) -> dict:
 
 
 def record(rows: list[dict]) -> None:
-    """Merge ``rows`` into the JSON file under an exclusive lock (several processes may share it); the verdicts
-    and the summary are recomputed for the bar in the code (``--summarize`` alone does just that)."""
-    OUT.parent.mkdir(parents=True, exist_ok=True)
-    with open(Path(tempfile.gettempdir()) / f"gan-lab-{LESSON}.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        data = json.loads(OUT.read_text()) if OUT.exists() else {"runs": []}
-        new = {(x["variant"], x["seed"]) for x in rows}
-        keep = [r for r in data["runs"] if (r["variant"], r["seed"]) not in new]
-        data["runs"] = sorted(keep + rows, key=lambda r: (r["variant"] != "correct", r["variant"], r["seed"]))
+    """Merge ``rows`` into the calibration file; the verdicts and the summary are recomputed for the bar in the
+    code (``--summarize`` alone does just that)."""
+
+    def finish(data: dict) -> None:
         for row in data["runs"]:
             row["kind"], row["passes"] = kind_of(row["variant"]), passes(row)
         data["summary"] = summarize(data["runs"])
         data["bar"] = {"min_mean": RUN.min_mean, "min_digit": RUN.min_digit, "run": asdict(RUN)}
-        data["hardware"] = f"{platform.machine()} CPU, 1 torch thread, shared machine (nice 10)"
-        data["torch"] = torch.__version__
-        data["updated"] = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-        atomic_write_text(OUT, json.dumps(data, indent=1) + "\n")
 
-
-def seeds_of(text: str) -> list[int]:
-    if "-" in text:
-        first, last = text.split("-")
-        return list(range(int(first), int(last) + 1))
-    return [int(s) for s in text.split(",")]
+    merge_locked(OUT, rows, finish)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -196,7 +177,7 @@ def main(argv: list[str] | None = None) -> None:
             parser.error(
                 f"unknown variant {variant!r}: expected correct, broken, others or one of {', '.join(VARIANTS)}"
             )
-        for seed in seeds_of(args.seeds):
+        for seed in parse_seeds(args.seeds):
             row = run_one(variant, seed)
             record([row])
             print(
