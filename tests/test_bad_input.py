@@ -398,6 +398,8 @@ COMMANDS = [
     cmd(GAN_LAB, "sample --checkpoint {truncated}", "not a readable gan_lab checkpoint (corrupt or truncated"),
     cmd(GAN_LAB, "sample --checkpoint {notes}", "not a readable gan_lab checkpoint"),
     cmd(GAN_LAB, "sample --checkpoint {classifier}", "is not a gan_lab checkpoint"),
+    cmd(GAN_LAB, "sample --checkpoint {checkpoint} --weights best", "argument --weights: invalid choice: 'best'"),
+    cmd(GAN_LAB, "sample --checkpoint {noema} --weights ema", "holds no moving average (trained without --ema)"),
     cmd(GAN_LAB, "sample --checkpoint {incomplete}", "an incomplete gan_lab checkpoint"),
     cmd(GAN_LAB, "sample --checkpoint {checkpoint} --n 0", "--n must be a positive integer, got 0"),
     cmd(GAN_LAB, "sample --checkpoint {checkpoint} --n -5", "--n must be a positive integer, got -5"),

@@ -17,6 +17,7 @@ from gan_lab.checkpoint import load_run
 from gan_lab.cli import main
 from gan_lab.commands.export import ExportConfig
 from gan_lab.commands.sample import SampleConfig
+from gan_lab.latent import sample_noise
 from gan_lab.train import STAT_KEYS, TrainConfig
 from tests.conftest import ROOT, SMOKE, run_cli
 
@@ -165,6 +166,18 @@ def test_ema_generator_is_saved_resumed_and_sampled(tmp_path: Path) -> None:
     assert all(torch.equal(v, state["generator_ema"][k]) for k, v in run.sampler.state_dict().items())
     assert all(torch.equal(v, state["generator"][k]) for k, v in run.generator.state_dict().items())
     assert "--ema must be in [0, 1)" in bad("train", "--ema", "1.5", "--out", str(tmp_path / "x"))
+    # gan-lab sample --weights: the average by default, the trained generator with raw, the same z for both
+    drawn = {}
+    for weights in ("auto", "ema", "raw"):
+        npz = tmp_path / f"{weights}.npz"
+        args = ("--checkpoint", str(out / "checkpoint.pt"), "--n", "8", "--weights", weights, "--npz", str(npz))
+        result = run_cli("sample", *args, "--out", str(tmp_path / f"{weights}.png"))
+        assert result.returncode == 0 and f"{'ema' if weights == 'auto' else weights} weights" in result.stdout
+        drawn[weights] = np.load(npz)["images"]
+    assert np.array_equal(drawn["auto"], drawn["ema"]) and not np.array_equal(drawn["ema"], drawn["raw"])
+    with torch.no_grad():
+        expected = (run.generator(sample_noise(8, 100, 0)) + 1) / 2  # the trained generator, in [0, 1]
+    assert np.allclose(drawn["raw"], expected.numpy(), atol=1e-6)
 
 
 def test_interrupt_hint_names_the_resolved_run_and_only_for_train(

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import torch
 
-from gan_lab.checkpoint import load_run
+from gan_lab.checkpoint import WEIGHTS, load_run
 from gan_lab.config import RunOptions
 from gan_lab.latent import TRUNCATION_HELP, sample_noise
 from gan_lab.models import model_spec
@@ -36,6 +36,15 @@ class SampleConfig(RunOptions):
     out: str = field(default="grid.png", metadata={"help": "grid PNG to write"})
     npz: str = field(default="", metadata={"help": "also save the images as an array in [0, 1] to this .npz"})
     truncation: float = field(default=0.0, metadata={"help": TRUNCATION_HELP})
+    # raw: a short run's moving average still holds much of the untrained weights
+    weights: str = field(
+        default="auto",
+        metadata={
+            "help": "generator drawn from: auto (the moving average when the run kept one, else the trained one), "
+            "ema (the moving average), raw (the trained generator)",
+            "choices": WEIGHTS,
+        },
+    )
 
 
 def conditional_request(n: int, digit: int, num_classes: int) -> tuple[torch.Tensor, torch.Tensor, int]:
@@ -60,6 +69,7 @@ def run(cfg: SampleConfig) -> None:
     if cfg.npz:
         expect_suffix("--npz", cfg.npz, ".npz")
     trained = load_run(cfg.checkpoint, device)
+    weights, generator = trained.weights(cfg.weights)  # a one-line error for ema on a run without one
     spec = model_spec(trained.config.model)
     if cfg.digit != -1 and not spec.conditional:
         raise GanLabError(f"--digit needs a class-conditional model (cgan, cgan-concat); {trained.config.model} is not")
@@ -73,10 +83,10 @@ def run(cfg: SampleConfig) -> None:
     else:
         z, cond, nrow = sample_noise(cfg.n, trained.config.latent_dim, cfg.seed, cfg.truncation), (), 0
     with torch.no_grad():
-        images = trained.sampler(z.to(device), *cond)  # (M, C, H, W) in [-1, 1]
+        images = generator(z.to(device), *cond)  # (M, C, H, W) in [-1, 1]
     save_grid(images, cfg.out, nrow or None)
     what = f" of digit {cfg.digit}" if cfg.digit >= 0 else f" in {spec.num_classes} rows, one per digit" if nrow else ""
-    print(f"wrote {cfg.out} ({len(images)} images{what} from {cfg.checkpoint})")
+    print(f"wrote {cfg.out} ({len(images)} images{what} from {cfg.checkpoint}, {weights} weights)")
     if cfg.npz:
         array = to_unit(images).cpu().numpy().astype(np.float32)  # (M, C, H, W) in [0, 1]
         extra = {} if labels is None else {"labels": labels.numpy()}
