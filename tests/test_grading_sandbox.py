@@ -92,6 +92,35 @@ def test_a_hypothesis_sweep_runs_under_the_audit_hook() -> None:
     assert result.stdout.strip() == "passed", result.stderr[-2000:]
 
 
+def test_a_figure_draws_without_threads_in_an_empty_matplotlib_folder(tmp_path: Path) -> None:
+    """The sandbox gives matplotlib an empty config folder: building its font list there starts a timer thread,
+    which the verifier refuses. The lessons' live grid stopped with 'threads are not allowed while grading' on every
+    feedback page until warm_up() built the list first. Without it this very script fails."""
+    import sys
+
+    from tests.conftest import ENV, ROOT
+
+    script = (
+        "import _thread, threading\n"
+        "from gan_lab.grading.integrity import no_threads\n"
+        "from gan_lab.grading.verifier import warm_up\n"
+        "warm_up()\n"
+        "for owner, name in ((_thread, 'start_new_thread'), (_thread, 'start_new'), (threading, '_start_new_thread')):\n"
+        "    setattr(owner, name, no_threads)  # as the verifier does\n"
+        "import io\n"
+        "import matplotlib.pyplot as plt\n"
+        "fig, ax = plt.subplots()\n"
+        "ax.set_title('step 100: loss_d 1.2')\n"
+        "fig.savefig(io.BytesIO(), format='png')\n"
+        "print('drawn')\n"
+    )
+    env = {**ENV, "MPLCONFIGDIR": str(tmp_path / "matplotlib"), "MPLBACKEND": "Agg"}
+    result = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300
+    )
+    assert result.stdout.strip() == "drawn", result.stderr[-2000:]
+
+
 def test_a_python_environment_under_tmp_stays_visible(monkeypatch, tmp_path):
     """A course checked out under /tmp (its .venv too): the sandbox's private /tmp must not hide the interpreter.
 

@@ -113,8 +113,14 @@ def warm_up() -> None:
     ``torch._dynamo``, which wraps ``torch.manual_seed``: done later by honest learner code, these would
     read as tampering. Hypothesis's first search registers a ``Random`` of its own and asks
     ``gc.get_referrers`` about it, which the hook refuses: the first example of a check's sweep would fail
-    and its replay pass, and hypothesis would call the learner's correct code flaky.
+    and its replay pass, and hypothesis would call the learner's correct code flaky. Matplotlib builds its
+    font list on first use, in the sandbox's empty config folder, and starts a timer thread to warn if that
+    is slow: a lesson's live training grid would stop on "threads are not allowed", so the list is built here.
     """
+    try:
+        import matplotlib.font_manager  # noqa: F401  (importing it builds the font list)
+    except ImportError:  # a course without plots
+        pass
     if "hypothesis" in sys.modules:
         from hypothesis.internal.entropy import deterministic_PRNG
 
