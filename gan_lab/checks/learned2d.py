@@ -24,7 +24,8 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
-from torch.optim.optimizer import register_optimizer_step_post_hook
+
+from gan_lab.checks._loop_call import call_loop
 
 RADIUS, STD, N_MODES = 2.0, 0.02, 8  # the ring of gan_lab.lab2d.mixtures.ring()
 N_STD = 3.0  # a point within 3 standard deviations of a centre belongs to that mode
@@ -163,39 +164,22 @@ def _check_own_pieces(train_fn) -> None:
 
 def _run(train_fn, generator, critic, x_train, steps, **kwargs) -> tuple[list, list[str]]:
     """Call the learner's loop; return what it returned and the order of the optimizer steps ('C', 'G', '?')."""
-    owner = {id(p): "G" for p in generator.parameters()} | {id(p): "C" for p in critic.parameters()}
-    order: list[str] = []
-
-    def record(optimizer, args, kwargs) -> None:
-        tags = {owner.get(id(p), "?") for group in optimizer.param_groups for p in group["params"]}
-        order.append(tags.pop() if len(tags) == 1 else "?")
-
-    handle = register_optimizer_step_post_hook(record)
-    try:
-        history = train_fn(generator, critic, x_train, steps, **kwargs)
-    except NotImplementedError:
-        raise
-    except AssertionError as err:
-        if str(err).startswith(f"[{EXERCISE}]"):
-            raise
-        raise _fail(f"it raised AssertionError: {err}", "run the training cell and read the traceback") from None
-    except Exception as err:
-        if "backward through the graph a second time" in str(err):
-            raise _fail(
-                "the second backward failed ('backward through the graph a second time'): the critic step trains on "
-                "x_fake without .detach(), or the generator's loss reuses the critic step's graph",
-                "draw x_fake under torch.no_grad() (or .detach() it) for the critic steps, and compute loss_g from a "
-                "fresh generator(z) and critic pass",
-            ) from None
-        raise _fail(
-            f"it raised {type(err).__name__}: {str(err).strip()[:200]}",
-            f"{EXERCISE}(generator, critic, x_train, steps, batch_size=..., latent_dim=..., n_critic=..., "
-            "gp_weight=...) must work for any networks and sizes; if the error comes from gradient_penalty or the "
-            "losses, fix those first",
-        ) from None
-    finally:
-        handle.remove()
-    return history, order
+    return call_loop(
+        train_fn,
+        (generator, critic, x_train, steps),
+        kwargs,
+        {"G": generator, "C": critic},
+        EXERCISE,
+        (
+            "the second backward failed ('backward through the graph a second time'): the critic step trains on "
+            "x_fake without .detach(), or the generator's loss reuses the critic step's graph",
+            "draw x_fake under torch.no_grad() (or .detach() it) for the critic steps, and compute loss_g from a "
+            "fresh generator(z) and critic pass",
+        ),
+        f"{EXERCISE}(generator, critic, x_train, steps, batch_size=..., latent_dim=..., n_critic=..., "
+        "gp_weight=...) must work for any networks and sizes; if the error comes from gradient_penalty or the "
+        "losses, fix those first",
+    )
 
 
 def _check_contract(train_fn, hidden: bool) -> None:

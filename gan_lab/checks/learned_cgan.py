@@ -23,9 +23,9 @@ from dataclasses import dataclass
 
 import torch
 from torch import nn
-from torch.optim.optimizer import register_optimizer_step_post_hook
 
 from gan_lab.checks._guard import fail
+from gan_lab.checks._loop_call import call_loop
 from gan_lab.classifier import load_classifier
 from gan_lab.data import load_dataset
 from gan_lab.metrics import class_agreement
@@ -155,41 +155,20 @@ def pieces(train_fn) -> dict:
 
 def run_loop(train_fn, generator, discriminator, x_train, y_train, steps, **kwargs) -> tuple[object, list[str]]:
     """Call the learner's loop; return what it returned and the order of the optimizer steps ('D', 'G', '?')."""
-    owner = {id(p): "G" for p in generator.parameters()} | {id(p): "D" for p in discriminator.parameters()}
-    order: list[str] = []
-
-    def record(optimizer, args, kwargs) -> None:
-        tags = {owner.get(id(p), "?") for group in optimizer.param_groups for p in group["params"]}
-        order.append(tags.pop() if len(tags) == 1 else "?")
-
-    handle = register_optimizer_step_post_hook(record)
-    try:
-        history = train_fn(generator, discriminator, x_train, y_train, steps, **kwargs)
-    except NotImplementedError:
-        raise
-    except AssertionError as err:
-        if str(err).startswith(f"[{EXERCISE}]"):
-            raise
-        raise fail(
-            EXERCISE, f"it raised AssertionError: {err}", "run the training cell and read the traceback"
-        ) from None
-    except Exception as err:
-        if "backward through the graph a second time" in str(err):
-            raise fail(
-                EXERCISE,
-                "the second backward failed ('backward through the graph a second time'): the D step trains on x_fake "
-                "without .detach(), so its backward frees the generator's graph that the G step needs",
-                "score discriminator(x_fake.detach(), labels_fake) in the D step",
-            ) from None
-        raise fail(
-            EXERCISE,
-            f"it raised {type(err).__name__}: {str(err).strip()[:200]}",
-            f"{EXERCISE}(generator, discriminator, x_train, y_train, steps, batch_size=..., latent_dim=..., "
-            "num_classes=..., progress=...) must work for any networks and sizes (no hard-coded 64, 10 or 28)",
-        ) from None
-    finally:
-        handle.remove()
-    return history, order
+    return call_loop(
+        train_fn,
+        (generator, discriminator, x_train, y_train, steps),
+        kwargs,
+        {"G": generator, "D": discriminator},
+        EXERCISE,
+        (
+            "the second backward failed ('backward through the graph a second time'): the D step trains on x_fake "
+            "without .detach(), so its backward frees the generator's graph that the G step needs",
+            "score discriminator(x_fake.detach(), labels_fake) in the D step",
+        ),
+        f"{EXERCISE}(generator, discriminator, x_train, y_train, steps, batch_size=..., latent_dim=..., "
+        "num_classes=..., progress=...) must work for any networks and sizes (no hard-coded 64, 10 or 28)",
+    )
 
 
 def train_on_sample(train_fn, seed: int, generator_cls=None, discriminator_cls=None) -> tuple[nn.Module, dict]:
