@@ -59,6 +59,9 @@ def export_onnx(
         with warnings.catch_warnings():
             # the TorchScript exporter (dynamo=False) needs only onnx; the newer default also needs onnxscript
             warnings.simplefilter("ignore", DeprecationWarning)
+            # the networks' input checks read shapes as Python values; traced on valid inputs they always pass,
+            # so the exporter's "treated as a constant" warnings say nothing a user can act on
+            warnings.simplefilter("ignore", torch.jit.TracerWarning)
             torch.onnx.export(
                 generator,
                 args,
