@@ -3,6 +3,8 @@
 References:
 - Yazici et al. 2019, "The Unusual Effectiveness of Averaging in GAN Training" (the exponential
   moving average of the generator's parameters, evaluated instead of the live generator).
+- TensorFlow's ``tf.train.ExponentialMovingAverage(num_updates=...)`` (the warm-up below:
+  decay_t = min(decay, (1 + t) / (10 + t))).
 - Ioffe & Szegedy 2015, "Batch Normalization" (running statistics are estimated from the network's
   own activations, so averaged weights need statistics of their own).
 """
@@ -14,6 +16,18 @@ from torch import nn
 
 from gan_lab.latent import sample_noise
 from gan_lab.runtime import GanLabError, GanLabTypeError, describe, expect_int
+
+
+def ema_decay(decay: float, updates: int) -> float:
+    r"""The decay of the average's ``updates``-th update (counted from 0): $d_t = \min\big(d, \frac{1+t}{10+t}\big)$.
+
+    A constant decay starts the average at the untrained weights and keeps $d^T$ of them after $T$
+    updates: 0.999 still holds 73% of the initial generator after 310 steps (a grey, washed-out
+    grid). The warm-up averages over roughly the last $(10+t)/9$ updates until that window
+    reaches the constant's $1/(1-d)$, so a short run's average holds only trained weights and a long
+    run's average is the constant-decay one.
+    """
+    return min(decay, (1.0 + updates) / (10.0 + updates))
 
 
 @torch.no_grad()

@@ -35,7 +35,7 @@ from gan_lab.checkpoint import TrainState, start_or_resume
 from gan_lab.config import TrainConfig
 from gan_lab.data import labelled_batches, load_dataset, steps_per_epoch
 from gan_lab.distributed import Group, Nets, join, leave, wrap
-from gan_lab.ema import ema_update, recalibrate_batchnorm
+from gan_lab.ema import ema_decay, ema_update, recalibrate_batchnorm
 from gan_lab.latent import sample_noise
 from gan_lab.models import model_spec
 from gan_lab.objectives import Objective, after_critic_step, discriminator_objective
@@ -184,7 +184,8 @@ def train_one_epoch(
             x_fake_g = diff_augment(x_fake, policy)
             loss_g = g_step(nets.discriminator_g, state.opt_g, x_fake_g, cfg.loss, cfg.amp, *cond)["loss_g"]
             if state.generator_ema is not None:
-                ema_update(state.generator_ema, state.generator, cfg.ema)
+                # the G steps before this one: resumed runs continue the warm-up where it stopped
+                ema_update(state.generator_ema, state.generator, ema_decay(cfg.ema, state.d_steps // obj.n_critic))
         state.d_steps += 1
         stats[i] = torch.stack([out_d["loss_d"], loss_g, out_d["d_real"], out_d["d_fake"]])
         on_step()

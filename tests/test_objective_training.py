@@ -54,8 +54,9 @@ def old_epoch(state: TrainState, images: torch.Tensor) -> list[tuple[float, floa
         x_real_d, x_fake_d = diff_augment(x_real, policy), diff_augment(x_fake, policy)
         loss_d = old_d_step(state.discriminator, state.opt_d, x_real_d, x_fake_d, cfg.real_label)
         loss_g = old_g_step(state.discriminator, state.opt_g, diff_augment(x_fake, policy), cfg.loss)
-        if state.generator_ema is not None:
-            ema_update(state.generator_ema, state.generator, cfg.ema)
+        if state.generator_ema is not None:  # the warm-up written out: t = the updates before this one (fresh run)
+            t = len(rows)
+            ema_update(state.generator_ema, state.generator, min(cfg.ema, (1 + t) / (10 + t)))
         rows.append((loss_d.item(), loss_g.item()))
     return rows
 

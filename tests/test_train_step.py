@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import math
 
 import pytest
 import torch
@@ -150,3 +151,16 @@ def test_fused_adam_is_the_fused_kernel_and_tracks_the_default() -> None:
     for key, value in states[0].generator.state_dict().items():
         # Adam's first step moves each weight by about lr = 2e-4: a rounding difference is far below it
         torch.testing.assert_close(states[1].generator.state_dict()[key], value, rtol=1e-4, atol=1e-5)
+
+
+def test_ema_decay_warms_up_then_holds_the_constant() -> None:
+    from gan_lab.ema import ema_decay
+
+    assert ema_decay(0.999, 0) == pytest.approx(0.1)  # the first average is 90% the trained weights
+    assert ema_decay(0.999, 90) == pytest.approx(91 / 100)
+    assert ema_decay(0.999, 8990) == 0.999 and ema_decay(0.999, 10**6) == 0.999  # (1+t)/(10+t) >= 0.999 from t = 8,991
+    assert ema_decay(0.5, 0) == pytest.approx(0.1) and ema_decay(0.5, 8) == 0.5
+    # what the warm-up is for: after 310 updates (5 epochs of the shipped sample) the untrained weights'
+    # share of the average, prod_t d_t, is tiny, where the constant 0.999 would leave 0.999**310 = 73% of them
+    share = math.prod(ema_decay(0.999, t) for t in range(310))
+    assert share < 1e-6 and 0.999**310 > 0.7
