@@ -124,7 +124,12 @@ class TrainConfig(DataOptions):
         default=False, metadata={"help": "spectral normalisation of every discriminator layer (Miyato et al. 2018)"}
     )
     real_label: float = field(default=1.0, metadata={"help": "target for real images; 0.9 = one-sided label smoothing"})
-    amp: bool = field(default=False, metadata={"help": "bfloat16 mixed precision (CUDA only)"})
+    amp: bool = field(
+        default=False,
+        metadata={
+            "help": "bfloat16 mixed precision (autocast), where bf16 is native: CUDA, or a CPU with AVX512-BF16/AMX/ARM BF16"
+        },
+    )
     augment: str = field(
         default="",
         metadata={"help": "DiffAugment policy for every image D sees, e.g. translation,cutout (empty: off)"},

@@ -72,6 +72,30 @@ def pick_device(name: str = "auto") -> torch.device:
     return device
 
 
+# CPU features that compute bfloat16 in hardware (torch.cpu.get_capabilities names): x86's AVX512-BF16 dot
+# products and AMX tiles, ARM's BF16 and SVE-BF16; without them autocast emulates bf16 and runs slower than fp32
+BF16_CPU_FEATURES = ("avx512_bf16", "amx_bf16", "bf16", "sve_bf16")
+
+
+def bf16_native(device: torch.device) -> bool:
+    """Whether ``device`` computes bfloat16 natively, i.e. whether bf16 autocast (``--amp``) can pay there."""
+    if device.type == "cuda":
+        return torch.cuda.is_bf16_supported(including_emulation=False)
+    if device.type == "cpu":
+        capabilities = torch.cpu.get_capabilities()
+        return any(capabilities.get(feature, False) for feature in BF16_CPU_FEATURES)
+    return False
+
+
+def check_amp(device: torch.device) -> None:
+    """One-line :class:`GanLabError` unless ``device`` computes bfloat16 natively (see :func:`bf16_native`)."""
+    if not bf16_native(device):
+        raise GanLabError(
+            f"--amp needs bfloat16 arithmetic in hardware (a CUDA GPU with bf16, or a CPU with AVX512-BF16, AMX or "
+            f"ARM BF16), and this {device.type} device has none; drop --amp"
+        )
+
+
 def seed_everything(seed: int) -> None:
     """Seed Python, NumPy and torch (all devices) so a CPU run is repeatable bit for bit."""
     random.seed(seed)

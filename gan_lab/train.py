@@ -40,7 +40,7 @@ from gan_lab.latent import sample_noise
 from gan_lab.models import model_spec
 from gan_lab.objectives import Objective, after_critic_step, discriminator_objective
 from gan_lab.regularizers import gradient_penalty
-from gan_lab.runtime import GanLabError, atomic_write_text, check_writable
+from gan_lab.runtime import atomic_write_text, check_amp, check_writable
 from gan_lab.steplog import STAT_KEYS, StepLog, check_finite
 
 __all__ = ["STAT_KEYS", "Nets", "TrainConfig", "TrainResult", "d_step", "end_of_epoch", "g_step", "train"]
@@ -223,8 +223,8 @@ def train(config: TrainConfig, progress: bool = True) -> TrainResult:
 def _train(cfg: TrainConfig, saved: dict | None, group: Group, progress: bool) -> TrainResult:
     out = Path(cfg.out)
     device = cfg.setup()  # threads, device, seeds
-    if cfg.amp and device.type != "cuda":
-        raise GanLabError("--amp needs a CUDA device (bfloat16 autocast); drop --amp on CPU/MPS")
+    if cfg.amp:
+        check_amp(device)  # bf16 autocast pays only where bf16 is computed natively (emulated, it is slower)
     data = load_dataset(cfg.dataset, cfg.image_size, cfg.data_dir, device, "train", cfg.max_samples)
     if cfg.channels_last:
         data.images = data.images.contiguous(memory_format=torch.channels_last)

@@ -384,7 +384,6 @@ COMMANDS = [
     cmd(GAN_LAB, "train --augment rotate --out {tmp}/a", "unknown augmentation 'rotate'"),
     cmd(GAN_LAB, "train --num-threads -2 --out {tmp}/a", "--num-threads must be 0 or more, got -2"),
     cmd(GAN_LAB, "train --device gpu --out {tmp}/a", "unknown device 'gpu'"),
-    cmd(GAN_LAB, "train --amp --device cpu --out {tmp}/a", "--amp needs a CUDA device"),
     cmd(GAN_LAB, f"train {SMOKE_ARGS} --max-samples 32 --out {{tmp}}/a", "fewer than one batch of 64"),
     cmd(GAN_LAB, "train --dataset mnist --data-dir {notes} --out {tmp}/a", "expected data_dir to be a folder"),
     cmd(GAN_LAB, "train --resume --out {tmp}/empty", "no checkpoint at"),
