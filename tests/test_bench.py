@@ -9,11 +9,16 @@ import sys
 from pathlib import Path
 
 import numpy as np
+import pytest
+import torch
+
+from gan_lab.runtime import bf16_native
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
 import steps  # noqa: E402
+import ways  # noqa: E402
 
 
 def test_idx_files_read_back_through_torchvision(tmp_path: Path) -> None:
@@ -21,7 +26,7 @@ def test_idx_files_read_back_through_torchvision(tmp_path: Path) -> None:
 
     from gan_lab.data import load_sample_uint8
 
-    steps.write_idx(tmp_path)
+    ways.write_idx(tmp_path)
     train = datasets.MNIST(str(tmp_path), train=True, download=False)
     test = datasets.MNIST(str(tmp_path), train=False, download=False)
     images, labels = load_sample_uint8("train")
@@ -30,8 +35,9 @@ def test_idx_files_read_back_through_torchvision(tmp_path: Path) -> None:
 
 
 def test_each_way_takes_real_training_steps(tmp_path: Path) -> None:
-    root = steps.write_idx(tmp_path)
-    for way in steps.WAYS:
+    root = ways.write_idx(tmp_path)
+    assert "gan_lab_amp" in ways.ways_on("cpu") or not bf16_native(torch.device("cpu"))
+    for way in ways.WAYS:  # gan_lab_amp too: autocast runs on any CPU, emulated where bf16 is not native
         result = steps.measure(way, "mlp", steps=2, warmup=1, device="cpu", idx_root=str(root))
         assert result["way"] == way and result["images_per_s"] > 0 and result["peak_mib"] > 0
 
@@ -40,10 +46,16 @@ def test_harness_prints_ratios(capsys) -> None:
     assert steps.main(["--smoke"]) == 0
     out = capsys.readouterr().out
     assert "c/a" in out and "c/b" in out
-    assert all(way in out for way in steps.WAYS)
+    assert all(way in out for way in ways.ways_on("cpu"))
 
 
-def test_fine_interleaving_times_every_way(tmp_path: Path) -> None:
-    root = steps.write_idx(tmp_path)
-    ips = steps.fine("mlp", rounds=1, chunk=2, device="cpu", idx_root=str(root))
-    assert set(ips) == set(steps.WAYS) and all(v > 0 for v in ips.values())
+def test_fine_interleaving_times_every_way(tmp_path: Path, capsys) -> None:
+    root = ways.write_idx(tmp_path)
+    seconds = steps.fine("mlp", rounds=2, chunk=2, device="cpu", idx_root=str(root))
+    assert set(seconds) == set(ways.ways_on("cpu")) and all(len(s) == 2 and min(s) > 0 for s in seconds.values())
+    report = steps.fine_report("mlp", seconds, chunk=2, gflop=0.017)
+    # the run's ratio is the ratio of summed times; each round's ratio is of that round's times
+    a, c = seconds["tutorial"], seconds["gan_lab"]
+    assert report["gan_lab"]["c_over_a"] == pytest.approx(sum(a) / sum(c))
+    assert report["gan_lab"]["per_round"]["tutorial"] == pytest.approx([x / y for x, y in zip(a, c)])
+    assert "GFLOP/s" in capsys.readouterr().out
