@@ -113,6 +113,8 @@ class Judge:
         for name, hit in self.marks(m).items():
             if hit and self.reached[name] is None:
                 self.reached[name] = {"step": self.steps, "seconds": self.seconds}
+                if self.args.json:  # what the mark looks like: the samples that first met it
+                    save_grid(images[:64], Path(self.args.json).with_name(f"{Path(self.args.json).stem}_{name}.png"))
         print(
             f"step {self.steps}: {self.seconds:.1f} s, FID {m['fid']:.2f} (mark {self.mark:.2f}), IS "
             f"{m['inception_score']:.2f}, precision {m['precision']:.2f}, recall {m['recall']:.2f}, "
