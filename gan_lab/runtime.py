@@ -80,7 +80,8 @@ BF16_CPU_FEATURES = ("avx512_bf16", "amx_bf16", "bf16", "sve_bf16")
 def bf16_native(device: torch.device) -> bool:
     """Whether ``device`` computes bfloat16 natively, i.e. whether bf16 autocast (``--amp``) can pay there."""
     if device.type == "cuda":
-        return torch.cuda.is_bf16_supported(including_emulation=False)
+        with torch.cuda.device(device):  # the device trained on, not only the current one
+            return torch.cuda.is_bf16_supported(including_emulation=False)  # compute capability 8.0 or later
     if device.type == "cpu":
         capabilities = torch.cpu.get_capabilities()
         return any(capabilities.get(feature, False) for feature in BF16_CPU_FEATURES)
