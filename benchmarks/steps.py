@@ -48,14 +48,20 @@ def fine(
     Returns each way's seconds per round. On a machine whose load drifts within seconds, per-process
     measurements differ by several times from one to the next; chunks of a second or so see the same load.
     """
+    import torch
+
+    # a GPU runs ahead of the host: each chunk ends when its kernels have (a no-op on the CPU)
+    sync = torch.cuda.synchronize if device.startswith("cuda") else lambda: None
     runs = {w: runner(w, model, chunk, device, idx_root, options) for w in ways_on(device)}
     seconds: dict[str, list[float]] = {w: [] for w in runs}
     for run in runs.values():
         run(chunk)  # warm-up
     for _ in range(rounds):
         for way, run in runs.items():
+            sync()
             t0 = time.perf_counter()
             run(chunk)
+            sync()
             seconds[way].append(time.perf_counter() - t0)
     return seconds
 
