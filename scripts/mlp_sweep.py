@@ -188,7 +188,7 @@ def build() -> dict:
         "moving average, with the warm-up decay_t = min(0.999, (1 + t) / (10 + t)) of gan_lab/ema.py), so each pair "
         "of settings is compared at exactly the same steps; n = 10,000 against the 10,000 test digits",
         "generated_by": "python scripts/mlp_sweep.py",
-        "hardware": "2-core x86_64 CPU shared with two other one-thread jobs (load average 1-3), one torch thread, "
+        "hardware": "2-core x86_64 CPU shared with two other one-thread jobs (load average 1-4), one torch thread, "
         "nice 10, one training or evaluation at a time; wall time: the sum of the per-epoch times the training printed",
         "floor": metrics_of({"model_vs_heldout": floor["floor_train_vs_heldout"]}) if rows else {},
         "heldout_inception_score": floor.get("heldout_inception_score"),
