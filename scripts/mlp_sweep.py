@@ -68,7 +68,11 @@ def read_trainings(runs: Path) -> list[dict]:
                 {
                     "run": name,
                     "train_command": command,
-                    "note": f"its checkpoint after epoch {epochs}, copied" if name != run.name else "",
+                    "note": f"its checkpoint after epoch {epochs}, copied"
+                    if name != run.name
+                    else f"trained to epoch {', then '.join(map(str, stages))} with --resume (exact)"
+                    if len(stages) > 1
+                    else "",
                     "seed": cfg["seed"],
                     "epochs": epochs,
                     "steps": epochs * (TRAIN_SIZE // cfg["batch_size"]),
@@ -76,6 +80,11 @@ def read_trainings(runs: Path) -> list[dict]:
                 }
             )
     return rows
+
+
+def checkpoint(run: str) -> str:
+    """Where a run's checkpoint lies: its folder's last one, or the copy of an earlier epoch beside the folder."""
+    return f"runs/{run}.pt" if "_epoch" in run else f"runs/{run}/checkpoint.pt"
 
 
 def metrics_of(evaluation: dict) -> dict[str, float]:
@@ -139,7 +148,7 @@ def build() -> dict:
                 "weights": weights,
                 **trainings[run],
                 "evaluation": f"sweep/{path.name}",
-                "evaluate_command": f"gan-lab evaluate --checkpoint runs/{run}/checkpoint.pt --weights {weights} "
+                "evaluate_command": f"gan-lab evaluate --checkpoint {checkpoint(run)} --weights {weights} "
                 f"--n {ev['n']} --num-threads 1",
                 "metrics": metrics_of(ev),
             }
@@ -173,13 +182,14 @@ def build() -> dict:
     choice = choose(settings)
     floor = json.loads((RESULTS / rows[0]["evaluation"]).read_text()) if rows else {}  # the same in every file
     return {
-        "what": "full-MNIST MLP, 10 epochs at batch 64, trained with --ema 0.999 and evaluated twice: --weights raw "
-        "(the trained generator: with --real-label 1.0, the plain tutorial recipe: BCE non-saturating, Adam 2e-4 / "
-        "beta1 0.5, no smoothing, no EMA, no augmentation) and --weights ema (its moving average), so each pair of "
-        "settings is compared at exactly the same steps; n = 10,000 against the 10,000 test digits",
+        "what": "full-MNIST MLP, 10 epochs at batch 64 (and its checkpoint after epoch 5), trained with --ema 0.999 "
+        "and evaluated twice: --weights raw (the trained generator: with --real-label 1.0, the plain tutorial recipe: "
+        "BCE non-saturating, Adam 2e-4 / beta1 0.5, no smoothing, no EMA, no augmentation) and --weights ema (its "
+        "moving average, with the warm-up decay_t = min(0.999, (1 + t) / (10 + t)) of gan_lab/ema.py), so each pair "
+        "of settings is compared at exactly the same steps; n = 10,000 against the 10,000 test digits",
         "generated_by": "python scripts/mlp_sweep.py",
-        "hardware": "2-core x86_64 CPU shared with other agents' jobs (load average 2-11), one torch thread, nice 10, "
-        "one training at a time; wall time: the sum of the per-epoch times the training printed",
+        "hardware": "2-core x86_64 CPU shared with two other one-thread jobs (load average 1-4), one torch thread, "
+        "nice 10, one training or evaluation at a time; wall time: the sum of the per-epoch times the training printed",
         "floor": metrics_of({"model_vs_heldout": floor["floor_train_vs_heldout"]}) if rows else {},
         "heldout_inception_score": floor.get("heldout_inception_score"),
         "rule": "a setting replaces the tutorial recipe as the MLP's defaults only if, at the sweep's longest "
