@@ -220,17 +220,18 @@ def test_shared_options_are_checked_in_one_place(command: list[str], tmp_path: P
 
 
 def test_each_model_gets_its_own_training_defaults() -> None:
-    """dcgan28 trains as TensorFlow's tutorial does (Adam 1e-4, Keras' beta1 0.9, batch 256); the
-    others as Radford et al. (2e-4, 0.5); a value given on the command line always wins, 0 included."""
+    """dcgan28 keeps TensorFlow's tutorial's batch 256 with Radford et al.'s Adam (2e-4, 0.5), which was
+    measured ahead of the tutorial's Keras Adam (1e-4, 0.9) on full MNIST; the others as Radford et al.;
+    a value given on the command line always wins, 0 included."""
     got = {m: TrainConfig(model=m).resolved() for m in ("mlp", "dcgan28", "conv64", "dcgan")}
     assert {m: (c.lr, c.beta1, c.batch_size) for m, c in got.items()} == {
         "mlp": (2e-4, 0.5, 64),
-        "dcgan28": (1e-4, 0.9, 256),
+        "dcgan28": (2e-4, 0.5, 256),
         "conv64": (2e-4, 0.5, 128),
         "dcgan": (2e-4, 0.5, 128),
     }
-    mine = TrainConfig(model="dcgan28", lr=2e-4, beta1=0.0, batch_size=64).resolved()
-    assert (mine.lr, mine.beta1, mine.batch_size) == (2e-4, 0.0, 64)
+    mine = TrainConfig(model="dcgan28", lr=1e-4, beta1=0.0, batch_size=64).resolved()
+    assert (mine.lr, mine.beta1, mine.batch_size) == (1e-4, 0.0, 64)
 
 
 def test_the_mlp_defaults_are_the_sweeps_choice_and_other_families_keep_theirs(
