@@ -44,9 +44,9 @@ VARIANTS = {
         "init": "Keras' (Glorot-uniform, zero biases)",
         "optimizer": "Adam 2e-4, beta1 0.5 (PyTorch's DCGAN recipe)",
     },
-    ("d28", "bd"): {
+    ("d28", "bcd"): {
         "init": "Keras' (Glorot-uniform, zero biases)",
-        "optimizer": "Adam 1e-4, beta1 0.9 (the tutorial's), --simultaneous (the tutorial's update)",
+        "optimizer": "Adam 2e-4, beta1 0.5, --simultaneous (the tutorial's update order)",
     },
     ("c64h", "def"): {"init": "PyTorch's default", "optimizer": "Adam 2e-4, beta1 0.5 (the family's defaults)"},
 }
