@@ -89,6 +89,8 @@ def read_trainings(runs: Path) -> list[dict]:
         for weights in ("raw", "ema"):
             shutil.copyfile(runs / f"eval_{run.name}_{weights}.json", SWEEP / f"{run.name}_{weights}.json")
         shutil.copyfile(run / "losses.csv", SWEEP / f"{run.name}_losses.csv")
+        # the last epoch's grid of 64 fixed z, drawn by the moving average (the sampler of a run with --ema)
+        shutil.copyfile(run / "samples" / f"epoch_{cfg['epochs']:03d}.png", SWEEP / f"{run.name}_samples.png")
     return rows
 
 
