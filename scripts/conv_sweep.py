@@ -154,7 +154,10 @@ def build() -> dict:
             continue
         recipe, average = summarise(of["raw"]), summarise(of["ema"])
         better = better_on(average, recipe)
+        floor = json.loads((CONV / of["raw"][0]["evaluation"]).read_text())["floor_train_vs_heldout"]
         families[MODEL[family]] = {
+            # real training digits against the test digits, at the family's image size (resized like its samples)
+            "floor": metrics_of({"model_vs_heldout": floor}),
             "steps": of["raw"][0]["steps"],
             "epochs": of["raw"][0]["epochs"],
             "images": of["raw"][0]["images"],
@@ -172,7 +175,6 @@ def build() -> dict:
         for run, t in trainings.items()
         if run.startswith("d28_") and t["seed"] == 0
     }
-    first = json.loads((SWEEP / f"{rows[0]['run']}_raw.json").read_text()) if rows else {}
     return {
         "what": "full-MNIST convolutional families, short equal-work runs, each trained with --ema 0.999 and scored "
         "twice (--weights raw: the trained generator; --weights ema: its warmed-up moving average, "
@@ -181,8 +183,6 @@ def build() -> dict:
         "hardware": "2-core x86_64 CPU shared with 2-3 other agents' jobs (load average 2-5), one torch thread, "
         "nice 10, one training at a time; wall time: the sum of the per-epoch times the training printed; CPU time "
         "and peak memory from /usr/bin/time -v (training only)",
-        "floor": metrics_of({"model_vs_heldout": first["floor_train_vs_heldout"]}) if first else {},
-        "heldout_inception_score": first.get("heldout_inception_score"),
         "rule": "a family's default turns on the moving average (--ema 0.999) only if, at equal steps, its median "
         "over the seeds beats the plain tutorial recipe's (the same runs' trained generators) on most of the "
         "metrics: IS, FID, KID, precision, recall, largest class share off 10% (the MLP sweep's rule)",
