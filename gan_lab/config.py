@@ -123,6 +123,13 @@ class TrainConfig(DataOptions):
     spectral_norm: bool = field(
         default=False, metadata={"help": "spectral normalisation of every discriminator layer (Miyato et al. 2018)"}
     )
+    # TensorFlow's DCGAN tutorial computes both losses from one forward pass and applies both updates, so G
+    # follows the discriminator as it was before this step's D update (the course's loop, Goodfellow et al.'s
+    # Algorithm 1, updates D first and lets G see the updated one)
+    simultaneous: bool = field(
+        default=False,
+        metadata={"help": "G steps through D as it was before this step's D update (TensorFlow's DCGAN tutorial)"},
+    )
     real_label: float = field(default=1.0, metadata={"help": "target for real images; 0.9 = one-sided label smoothing"})
     amp: bool = field(
         default=False,

@@ -147,6 +147,17 @@ class TrainResult:
     data: str  # one line: which data was used and why
 
 
+def _generator_step(state: TrainState, nets: Nets, x_fake: torch.Tensor, policy: tuple, cond: tuple) -> torch.Tensor:
+    """The G step of the loop on ``x_fake`` (N, C, H, W), then the moving average's update; returns loss_g."""
+    cfg = state.config
+    x_fake_g = diff_augment(x_fake, policy)
+    loss_g = g_step(nets.discriminator_g, state.opt_g, x_fake_g, cfg.loss, cfg.amp, *cond)["loss_g"]
+    if state.generator_ema is not None:
+        # the G steps before this one: resumed runs continue the warm-up where it stopped
+        ema_update(state.generator_ema, state.generator, ema_decay(cfg.ema, state.d_steps // cfg.n_critic))
+    return loss_g
+
+
 def train_one_epoch(
     state: TrainState,
     images: torch.Tensor,
@@ -172,6 +183,11 @@ def train_one_epoch(
         with _autocast(device, cfg.amp):
             x_fake = nets.generator(z, *cond)  # (N, C, H, W)
 
+        # --simultaneous: the G step below comes first, through D as it is before this step's D update
+        g_due = state.d_steps % obj.n_critic == 0
+        if g_due and cfg.simultaneous:
+            loss_g = _generator_step(state, nets, x_fake, policy, cond)
+
         # ---- D step: raise D(x) on real images, lower D(G(z)) on fakes; G is not updated ----
         # DiffAugment: D only ever sees augmented images, real and fake alike, each call freshly drawn
         x_real_d, x_fake_d = diff_augment(x_real, policy), diff_augment(x_fake, policy)
@@ -180,12 +196,8 @@ def train_one_epoch(
 
         # ---- G step: raise D(G(z)) through the just-updated D; D is not updated. With --n-critic k only after
         # every k-th D step, counted over the run (a resumed run keeps the rhythm), the first one included ----
-        if state.d_steps % obj.n_critic == 0:
-            x_fake_g = diff_augment(x_fake, policy)
-            loss_g = g_step(nets.discriminator_g, state.opt_g, x_fake_g, cfg.loss, cfg.amp, *cond)["loss_g"]
-            if state.generator_ema is not None:
-                # the G steps before this one: resumed runs continue the warm-up where it stopped
-                ema_update(state.generator_ema, state.generator, ema_decay(cfg.ema, state.d_steps // obj.n_critic))
+        if g_due and not cfg.simultaneous:
+            loss_g = _generator_step(state, nets, x_fake, policy, cond)
         state.d_steps += 1
         stats[i] = torch.stack([out_d["loss_d"], loss_g, out_d["d_real"], out_d["d_fake"]])
         on_step()

@@ -52,8 +52,11 @@ def old_epoch(state: TrainState, images: torch.Tensor) -> list[tuple[float, floa
     for x_real, _ in labelled_batches(images, None, cfg.batch_size, state.batch_rng):
         x_fake = state.generator(torch.randn(x_real.shape[0], cfg.latent_dim))
         x_real_d, x_fake_d = diff_augment(x_real, policy), diff_augment(x_fake, policy)
+        if cfg.simultaneous:  # G through D as it was before this step's D update
+            loss_g = old_g_step(state.discriminator, state.opt_g, diff_augment(x_fake, policy), cfg.loss)
         loss_d = old_d_step(state.discriminator, state.opt_d, x_real_d, x_fake_d, cfg.real_label)
-        loss_g = old_g_step(state.discriminator, state.opt_g, diff_augment(x_fake, policy), cfg.loss)
+        if not cfg.simultaneous:
+            loss_g = old_g_step(state.discriminator, state.opt_g, diff_augment(x_fake, policy), cfg.loss)
         if state.generator_ema is not None:  # the warm-up written out: t = the updates before this one (fresh run)
             t = len(rows)
             ema_update(state.generator_ema, state.generator, min(cfg.ema, (1 + t) / (10 + t)))
@@ -84,8 +87,9 @@ def tensors(state: TrainState) -> dict[str, torch.Tensor]:
         {"ema": 0.0, "real_label": 1.0},
         {"loss": "saturating"},
         {"real_label": 0.9, "augment": "translation,cutout", "ema": 0.999, "lr_d": 4e-4},
+        {"simultaneous": True, "ema": 0.999},
     ],
-    ids=["defaults", "tutorial-recipe", "saturating", "stabilisers"],
+    ids=["defaults", "tutorial-recipe", "saturating", "stabilisers", "simultaneous"],
 )
 def test_the_default_objective_trains_bit_for_bit_as_the_loop_before_it(options: dict) -> None:
     cfg = TrainConfig(**TINY, seed=3, **options)
