@@ -149,8 +149,7 @@ class TrainResult:
 
 def _generator_step(state: TrainState, nets: Nets, x_fake: torch.Tensor, policy: tuple, cond: tuple) -> torch.Tensor:
     """The G step of the loop on ``x_fake`` (N, C, H, W), then the moving average's update; returns loss_g."""
-    cfg = state.config
-    x_fake_g = diff_augment(x_fake, policy)
+    cfg, x_fake_g = state.config, diff_augment(x_fake, policy)
     loss_g = g_step(nets.discriminator_g, state.opt_g, x_fake_g, cfg.loss, cfg.amp, *cond)["loss_g"]
     if state.generator_ema is not None:
         # the G steps before this one: resumed runs continue the warm-up where it stopped
