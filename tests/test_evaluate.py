@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
 import subprocess
 import sys
@@ -11,6 +12,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
+from gan_lab.classifier import WEIGHTS_PATH
 from gan_lab.cli import main
 from gan_lab.commands.evaluate import EvaluateConfig
 from gan_lab.evalplots import d_histogram_figure, nearest_neighbours, save_training_gif
@@ -43,6 +45,8 @@ def test_evaluate_smoke_run(tiny_run: Path, tmp_path: Path) -> None:
     assert "FID" in result.stdout and "real floor" in result.stdout
     report = json.loads(out.read_text())
     assert report["n"] == 200 and report["model"] == "mlp" and report["epochs"] == 1
+    # the judge is named by its bytes, not only its file name
+    assert report["classifier_sha256"] == hashlib.sha256(WEIGHTS_PATH.read_bytes()).hexdigest()
     for part in ("model_vs_heldout", "floor_train_vs_heldout"):
         assert set(METRICS) <= set(report[part])
         assert 1.0 <= report[part]["inception_score"] <= 10.0

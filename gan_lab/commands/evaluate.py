@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import glob
+import hashlib
 import json
 import time
 from dataclasses import asdict, dataclass, field
@@ -137,6 +138,8 @@ def run(cfg: EvaluateConfig) -> dict:
         "reference": heldout.description + " (never trained on)",
         "floor_data": f"{n} digits drawn from: {train.description}",
         "classifier": str(Path(cfg.classifier) if cfg.classifier else WEIGHTS_PATH.name),
+        # which judge scored this file: FIDs from two classifiers never compare, and a name can be reused
+        "classifier_sha256": hashlib.sha256(Path(cfg.classifier or WEIGHTS_PATH).read_bytes()).hexdigest(),
         "preprocessing": "generator output in [-1, 1]; resized to 28x28 with antialiased bilinear interpolation when larger; real digits loaded at the model's size then resized the same way",
         "model_vs_heldout": model,
         "floor_train_vs_heldout": floor,
