@@ -28,7 +28,7 @@ from mlp_sweep import METRICS, better_on, metrics_of
 
 CONV = Path(__file__).resolve().parents[1] / "book" / "results" / "full_mnist" / "conv"
 SWEEP = CONV / "sweep"
-NAME = re.compile(r"^(d28|c64h)_([a-z]+)_s(\d+)$")
+NAME = re.compile(r"^(d28|c64h|dcg)_([a-z]+)_s(\d+)$")
 TIME = {
     "train_cpu_s": r"User time \(seconds\): ([0-9.]+)",
     "peak_rss_mib": r"Maximum resident set size \(kbytes\): (\d+)",
@@ -49,10 +49,14 @@ VARIANTS = {
         "optimizer": "Adam 2e-4, beta1 0.5, --simultaneous (the tutorial's update order)",
     },
     ("c64h", "def"): {"init": "PyTorch's default", "optimizer": "Adam 2e-4, beta1 0.5 (the family's defaults)"},
+    ("dcg", "def"): {
+        "init": "Radford et al.'s N(0, 0.02)",
+        "optimizer": "Adam 2e-4, beta1 0.5 (the family's defaults)",
+    },
 }
-MODEL = {"d28": "dcgan28", "c64h": "conv64"}
+MODEL = {"d28": "dcgan28", "c64h": "conv64", "dcg": "dcgan"}
 # the runs of the equal-work comparison: the variant that is the family's plain tutorial recipe
-RECIPE = {"d28": "bc", "c64h": "def"}
+RECIPE = {"d28": "bc", "c64h": "def", "dcg": "def"}
 
 
 def read_trainings(runs: Path) -> list[dict]:
@@ -180,8 +184,8 @@ def build() -> dict:
         "twice (--weights raw: the trained generator; --weights ema: its warmed-up moving average, "
         "gan_lab/ema.py), n = 10,000 generated images against the 10,000 test digits",
         "generated_by": "python scripts/conv_sweep.py",
-        "hardware": "2-core x86_64 CPU shared with 2-3 other agents' jobs (load average 2-5), one torch thread, "
-        "nice 10, one training at a time; wall time: the sum of the per-epoch times the training printed; CPU time "
+        "hardware": "2-core x86_64 CPU shared with 2-3 other jobs (load average 2-5), one torch thread, "
+        "nice 10, one training of the sweep at a time; wall time: the sum of the per-epoch times the training printed; CPU time "
         "and peak memory from /usr/bin/time -v (training only)",
         "rule": "a family's default turns on the moving average (--ema 0.999) only if, at equal steps, its median "
         "over the seeds beats the plain tutorial recipe's (the same runs' trained generators) on most of the "
@@ -240,9 +244,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=Path, help="folder of the run folders, their logs and evaluations")
     args = parser.parse_args()
-    if args.runs:
+    if args.runs:  # add (or replace) the runs of that folder; the runs recorded from other folders stay
         SWEEP.mkdir(exist_ok=True)
-        record = {"runs": read_trainings(args.runs)}
+        known = (
+            json.loads((SWEEP / "trainings.json").read_text())["runs"] if (SWEEP / "trainings.json").exists() else []
+        )
+        new = read_trainings(args.runs)
+        record = {"runs": [r for r in known if r["run"] not in {n["run"] for n in new}] + new}
         (SWEEP / "trainings.json").write_text(json.dumps(record, indent=1) + "\n")
     sweep = build()
     (CONV / "sweep.json").write_text(json.dumps(sweep, indent=1) + "\n")
