@@ -240,15 +240,15 @@ def test_each_model_gets_its_own_training_defaults() -> None:
 def test_the_mlp_defaults_are_the_sweeps_choice_and_other_families_keep_theirs(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    """The MLP trains with the setting book/results/full_mnist/sweep.json chose, dcgan28 and conv64 with the
-    moving average conv/sweep.json chose, the other families without one; an explicit value, 0 included,
+    """The MLP trains with the setting book/results/full_mnist/sweep.json chose, dcgan28, conv64 and dcgan with the
+    moving average conv/sweep.json chose, the conditional families without one; an explicit value, 0 included,
     always wins; --help names each model's default."""
     got = {m: TrainConfig(model=m).resolved() for m in ("mlp", "dcgan28", "conv64", "dcgan", "cgan")}
     assert {m: (c.ema, c.real_label) for m, c in got.items()} == {
         "mlp": MLP_EMA_LABEL,
         "dcgan28": (CONV_EMA["dcgan28"], 1.0),
         "conv64": (CONV_EMA["conv64"], 1.0),
-        "dcgan": (0.0, 1.0),
+        "dcgan": (CONV_EMA["dcgan"], 1.0),
         "cgan": (0.0, 1.0),
     }
     assert TrainConfig(model="mlp", loss="wgan-gp").resolved().ema == MLP_EMA_LABEL[0]  # whatever the loss
@@ -259,5 +259,5 @@ def test_the_mlp_defaults_are_the_sweeps_choice_and_other_families_keep_theirs(
     text = " ".join(capsys.readouterr().out.split())
     assert (
         f"-1: the model's default, mlp {MLP_EMA_LABEL[0]:g}, dcgan28 {CONV_EMA['dcgan28']:g}, conv64 "
-        f"{CONV_EMA['conv64']:g}, dcgan 0," in text
+        f"{CONV_EMA['conv64']:g}, dcgan {CONV_EMA['dcgan']:g}," in text
     )

@@ -56,7 +56,11 @@ REGISTRY: dict[str, ModelSpec] = {
     # batch 128: Radford et al.'s batch, kept by the course's convolutional design; a moving average of G, measured
     # ahead of the trained generator at equal steps on full MNIST (book/results/full_mnist/conv/sweep.json)
     "conv64": ModelSpec(Conv64Generator, Conv64Discriminator, 64, 128, ema=0.999),
-    "dcgan": ModelSpec(lambda z, c: DCGANGenerator(z, channels=c), lambda c: DCGANDiscriminator(channels=c), 64, 128),
+    # batch 128: Radford et al.'s; a moving average of G, measured ahead of the trained generator at equal steps on
+    # full MNIST (book/results/full_mnist/conv/sweep.json)
+    "dcgan": ModelSpec(
+        lambda z, c: DCGANGenerator(z, channels=c), lambda c: DCGANDiscriminator(channels=c), 64, 128, ema=0.999
+    ),
     # batch 64: the MLP's batch, at the same 28x28
     "cgan": ModelSpec(
         lambda z, c: ConditionalGenerator(z, channels=c),
