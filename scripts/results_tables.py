@@ -11,7 +11,6 @@ script, paste its output, and the test says whether README still agrees with ``b
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import shlex
 import sys
@@ -21,16 +20,17 @@ from gan_lab.models import model_spec
 
 ROOT = Path(__file__).resolve().parents[1]
 RESULTS = ROOT / "book" / "results"
+SCRIPTS = ROOT / "scripts"
+sys.path.insert(0, str(SCRIPTS))  # the sibling scripts that own the formats of their tables
 # the options every sample run shares; the table's header names them once
 COMMON = {"--dataset": "sample", "--num-threads": "1", "--seed": "0"}
 
 
 def _variants_table(dataset: str) -> str:
     """The loss-variant table of ``scripts/train_variants.py`` (one home for its format)."""
-    spec = importlib.util.spec_from_file_location("train_variants", ROOT / "scripts" / "train_variants.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module.table(module.results_dir(dataset))
+    import train_variants  # a sibling script, importable from SCRIPTS
+
+    return train_variants.table(train_variants.results_dir(dataset))
 
 
 def _flags(train_command: str) -> str:
@@ -91,8 +91,7 @@ def sample_stabilisers(results: Path = RESULTS) -> str:
 
 def full_mnist_equal_work(results: Path = RESULTS) -> str:
     """The convolutional families' tutorial recipe against their moving average at equal steps, over seeds."""
-    sys.path.insert(0, str(ROOT / "scripts"))
-    from conv_sweep import METRICS, cell
+    from conv_sweep import METRICS, cell  # a sibling script, importable from SCRIPTS
 
     sweep = json.loads((results / "full_mnist" / "conv" / "sweep.json").read_text())
     rows = [
